@@ -1,0 +1,68 @@
+# Slide Studio: `make run` serves the studio with demo slides; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SLIDES_DIR ?= var/slides
+DEMO_USER ?= demo
+DEMO_PASSWORD ?= demo-slides
+
+export SLIDES_DIR
+
+.PHONY: run test lint format bench install browser demo clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# Debian's chromium for the browser tests; installed when missing and we are root.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "chromium is missing: run 'sudo apt-get install chromium'"; exit 1; \
+		fi; \
+	fi
+
+demo: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py make_demo_slides $(SLIDES_DIR)
+	$(PY) manage.py ensure_demo_user $(DEMO_USER) $(DEMO_PASSWORD)
+
+run: demo
+	@echo ""
+	@echo "  Slide Studio: http://$(HOST):$(PORT)/"
+	@echo "  demo login:   $(DEMO_USER) / $(DEMO_PASSWORD)"
+	@echo ""
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) studio.asgi:application
+
+test: install browser
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -n 2 --dist loadfile
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: demo
+	$(PY) bench/tiles.py
+
+clean:
+	rm -rf var staticfiles

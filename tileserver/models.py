@@ -1,0 +1,100 @@
+"""What the embedded tile server keeps in the database: API sessions and slide UIDs."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+UID_ALPHABET = string.ascii_uppercase + string.digits
+
+
+def new_session_id() -> str:
+    # 22 URL-safe characters: 128 bits, the shape of PMA.core's session IDs.
+    return secrets.token_urlsafe(16)
+
+
+class ApiSessionQuerySet(models.QuerySet["ApiSession"]):
+    def alive(self) -> ApiSessionQuerySet:
+        horizon = timezone.now() - timedelta(seconds=settings.TILE_SERVER_SESSION_TTL)
+        return self.filter(last_used__gte=horizon, user__is_active=True)
+
+
+class ApiSession(models.Model):
+    """A tile-server session (`sessionID` in the PMA.core API), owned by a user."""
+
+    session_id = models.CharField(max_length=64, unique=True, default=new_session_id)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tile_sessions"
+    )
+    caller = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(default=timezone.now)
+
+    objects = ApiSessionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def open_for(cls, user: models.Model, caller: str = "") -> ApiSession:
+        """The user's live session, or a new one: the same user twice gets the same ID."""
+        session = cls.objects.alive().filter(user=user).order_by("-created").first()
+        if session is None:
+            session = cls.objects.create(user=user, caller=caller[:100])
+        else:
+            session.touch()
+        return session
+
+    @classmethod
+    def lookup(cls, session_id: str) -> ApiSession | None:
+        """The live session with this ID (and its user), refreshing its last use."""
+        if not session_id:
+            return None
+        session = cls.objects.alive().select_related("user").filter(session_id=session_id).first()
+        if session is not None:
+            session.touch()
+        return session
+
+    def touch(self) -> None:
+        now = timezone.now()
+        # Write at most once a minute: lookups happen on every tile.
+        if now - self.last_used > timedelta(minutes=1):
+            self.last_used = now
+            ApiSession.objects.filter(pk=self.pk).update(last_used=now)
+
+
+class SlideUID(models.Model):
+    """The 10-character UID of a slide at a location (path-based, like PMA.core's)."""
+
+    path = models.CharField(max_length=1024, unique=True)
+    uid = models.CharField(max_length=10, unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.uid} {self.path}"
+
+    @classmethod
+    def for_path(cls, path: str) -> str:
+        existing = cls.objects.filter(path=path).values_list("uid", flat=True).first()
+        if existing:
+            return existing
+        for _ in range(5):
+            uid = "".join(secrets.choice(UID_ALPHABET) for _ in range(10))
+            try:
+                with transaction.atomic():
+                    cls.objects.create(path=path, uid=uid)
+                return uid
+            except IntegrityError:
+                # Another request created this path's UID first, or the UID was taken.
+                existing = cls.objects.filter(path=path).values_list("uid", flat=True).first()
+                if existing:
+                    return existing
+        raise RuntimeError("could not allocate a slide UID")
+
+    @classmethod
+    def path_for(cls, uid: str) -> str | None:
+        return cls.objects.filter(uid=uid).values_list("path", flat=True).first()

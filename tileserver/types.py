@@ -1,0 +1,51 @@
+"""Plain values the tile server hands out; both client transports return these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class SlideInfo:
+    path: str  # virtual path, "root/sub/file.svs"
+    uid: str
+    fingerprint: str
+    width: int  # native resolution, pixels
+    height: int
+    tile_size: int
+    max_zoom_level: (
+        int  # z = max_zoom_level is native resolution, z = 0 the whole slide in one tile
+    )
+    mpp_x: float | None  # micrometres per pixel at native resolution
+    mpp_y: float | None
+    objective_power: float | None
+    vendor: str  # OpenSlide's vendor, e.g. "aperio"
+    file_format: str  # human readable, e.g. "Aperio SVS"
+    physical_size: int  # bytes of all files of the slide
+    last_modified: datetime
+    associated_images: tuple[str, ...]  # PMA.core names: "Thumbnail", "Barcode", "Macro"
+    background_color: str = "ffffff"
+    metadata: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def magnification(self) -> float | None:
+        if self.objective_power:
+            return self.objective_power
+        if self.mpp_x:
+            # PMA.core's rule: 0.25 µm/px is 40x.
+            return round(40 / max(1, round(self.mpp_x / 0.25)))
+        return None
+
+
+@dataclass(frozen=True)
+class EncodedImage:
+    data: bytes
+    content_type: str  # "image/jpeg" or "image/png"
+
+
+@dataclass(frozen=True)
+class SlideFile:
+    path: str  # virtual path of one file of the slide
+    size: int
+    last_modified: datetime
