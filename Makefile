@@ -7,6 +7,7 @@ PORT ?= 8000
 SLIDES_DIR ?= var/slides
 DEMO_USER ?= demo
 DEMO_PASSWORD ?= demo-slides
+WORKERS ?= 1
 
 export SLIDES_DIR
 
@@ -45,13 +46,13 @@ run: demo
 	@echo "  Slide Studio: http://$(HOST):$(PORT)/"
 	@echo "  demo login:   $(DEMO_USER) / $(DEMO_PASSWORD)"
 	@echo ""
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) studio.asgi:application
+	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: install browser
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile; rc=$$?; if [ $$rc -eq 5 ]; then echo 'no tests collected'; exit 1; fi; exit $$rc
 
 lint: install
 	$(VENV)/bin/ruff check .
