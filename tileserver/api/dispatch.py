@@ -1,0 +1,115 @@
+"""One view for the whole PMA.core dialect: normalise the endpoint name, look it up, call it.
+
+PMA.core routes case-insensitively and clients write `Region`, `getfilenames` or
+`api/json//GetFiles/`; normalising once and dispatching from a table handles them all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from tileserver.api import browse, images, session, slides
+from tileserver.api.http import ApiCall, error_response, read_params
+from tileserver.errors import NotAuthenticated, TileServerError
+from tileserver.lib.pma_format import Params, normalise_endpoint
+from tileserver.models import ApiSession
+
+logger = logging.getLogger(__name__)
+
+READ = frozenset({"GET", "HEAD"})
+READ_WRITE = READ | {"POST"}
+
+
+Handler = Callable[[ApiCall], Awaitable[HttpResponse]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    handler: Handler
+    methods: frozenset[str] = READ
+    needs_session: bool = True
+
+
+class MethodNotFound(TileServerError):
+    status = 404
+    code = "MethodNotFound"
+
+
+class MethodNotAllowed(TileServerError):
+    status = 405
+    code = "MethodNotAllowed"
+
+
+def _sync(
+    handler: Callable[[ApiCall], HttpResponse],
+    methods: frozenset[str] = READ,
+    *,
+    needs_session: bool = True,
+) -> Endpoint:
+    """A plain view: it runs on the thread Django keeps for sync code (ORM, auth)."""
+    return Endpoint(sync_to_async(handler), methods, needs_session)
+
+
+def _open(handler: Callable[[ApiCall], HttpResponse], methods: frozenset[str] = READ) -> Endpoint:
+    return _sync(handler, methods, needs_session=False)
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "api/json/islite": _open(session.is_lite),
+    "api/json/getversioninfo": _open(session.version_info),
+    "api/json/getbuildrevision": _open(session.build_revision),
+    "api/json/getapiversion": _open(session.api_version),
+    "api/json/authenticate": _open(session.authenticate, READ_WRITE),
+    "api/json/deauthenticate": _sync(session.deauthenticate, READ_WRITE),
+    "api/json/getrootdirectories": _sync(browse.root_directories),
+    "api/json/getdirectories": _sync(browse.directories),
+    "api/json/getfiles": _sync(browse.files),
+    "query/json/filename": _sync(browse.find_by_filename),
+    "api/json/getimageinfo": _sync(slides.get_image_info),
+    "api/json/getimagesinfo": _sync(slides.get_images_info, READ_WRITE),
+    "api/json/getuid": _sync(slides.get_uid),
+    "api/json/getfingerprint": _sync(slides.get_fingerprint),
+    "api/json/getbarcodetext": _sync(slides.get_barcode_text),
+    "api/json/getfilenames": _sync(slides.get_filenames),
+    # Image endpoints are async and read slides on a thread pool of their own.
+    "tile": Endpoint(images.tile),
+    "thumbnail": Endpoint(images.thumbnail),
+    "barcode": Endpoint(images.barcode),
+    "macro": Endpoint(images.macro),
+    "region": Endpoint(images.region),
+}
+
+
+@csrf_exempt
+async def api(request: HttpRequest, endpoint: str) -> HttpResponse:
+    try:
+        return await _dispatch(request, normalise_endpoint(endpoint))
+    except TileServerError as error:
+        return error_response(error)
+    except Exception:
+        logger.exception("PMA.core API call %s failed", request.path)
+        return error_response(TileServerError("The tile server failed to answer this request"))
+
+
+async def _dispatch(request: HttpRequest, name: str) -> HttpResponse:
+    endpoint = ENDPOINTS.get(name)
+    if endpoint is None:
+        raise MethodNotFound(f"No such method: {name or '(none)'}")
+    if request.method not in endpoint.methods:
+        raise MethodNotAllowed(f"{request.method} is not allowed on {name}")
+    params = read_params(request)
+    call = ApiCall(request, params, await _session(params) if endpoint.needs_session else None)
+    return await endpoint.handler(call)
+
+
+async def _session(params: Params) -> ApiSession:
+    session = await sync_to_async(ApiSession.lookup)(params.text("sessionID").strip())
+    if session is None:
+        raise NotAuthenticated("The session ID is missing, unknown or expired")
+    return session

@@ -1,0 +1,120 @@
+"""Image endpoints at the API root: tile, thumbnail, barcode (label), macro, region.
+
+These are async: the engine's blocking read runs in a pool of TILE_THREADS threads so
+that image requests neither queue on the shared thread of sync views nor on each other.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections
+from django.http import HttpResponse
+
+from tileserver import engine
+from tileserver.api.http import ApiCall, image_response
+from tileserver.errors import BadRequest
+from tileserver.lib.pma_format import slide_ref
+from tileserver.types import EncodedImage
+
+P = ParamSpec("P")
+
+TILE_MAX_AGE = 24 * 3600
+IMAGE_MAX_AGE = 3600
+MAX_IMAGE_SIDE = 8192  # pixels of any image we are asked to produce
+
+
+@functools.cache
+def _executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=settings.TILE_THREADS, thread_name_prefix="pma-image")
+
+
+async def _render(
+    render: Callable[P, EncodedImage], *args: P.args, **kwargs: P.kwargs
+) -> EncodedImage:
+    blocking = sync_to_async(_in_pool, thread_sensitive=False, executor=_executor())
+    return await blocking(functools.partial(render, *args, **kwargs))
+
+
+def _in_pool(render: Callable[[], EncodedImage]) -> EncodedImage:
+    try:
+        return render()
+    finally:
+        # Pool threads live outside Django's request cycle: close connections as it would.
+        close_old_connections()
+
+
+def _slide(call: ApiCall) -> str:
+    return slide_ref(call.params.required("pathOrUid"))
+
+
+def _box(call: ApiCall) -> tuple[int, int]:
+    """`w` and `h`, where 0 (or nothing) means unspecified."""
+    width = call.params.integer("w", 0, minimum=0)
+    height = call.params.integer("h", 0, minimum=0)
+    if max(width, height) > MAX_IMAGE_SIDE:
+        raise BadRequest(f"Images are at most {MAX_IMAGE_SIDE} pixels wide and high")
+    return width, height
+
+
+async def tile(call: ApiCall) -> HttpResponse:
+    params = call.params
+    image = await _render(
+        engine.tile,
+        _slide(call),
+        params.integer("x", 0, minimum=0),
+        params.integer("y", 0, minimum=0),
+        params.integer("z", 0, minimum=0),
+        fmt=params.image_format(),
+        quality=params.quality(),
+    )
+    return image_response(call.request, image, max_age=TILE_MAX_AGE, etag=True)
+
+
+async def thumbnail(call: ApiCall) -> HttpResponse:
+    image = await _render(engine.thumbnail, _slide(call), *_box(call))
+    return image_response(call.request, image, max_age=IMAGE_MAX_AGE)
+
+
+async def barcode(call: ApiCall) -> HttpResponse:
+    image = await _render(engine.label, _slide(call), *_box(call))
+    return image_response(call.request, image, max_age=IMAGE_MAX_AGE)
+
+
+async def macro(call: ApiCall) -> HttpResponse:
+    image = await _render(engine.macro, _slide(call), *_box(call))
+    return image_response(call.request, image, max_age=IMAGE_MAX_AGE)
+
+
+async def region(call: ApiCall) -> HttpResponse:
+    """x, y, width, height in native pixels; the image is (width, height) times scale."""
+    params = call.params
+    width = params.integer("width", minimum=1)
+    height = params.integer("height", minimum=1)
+    scale = params.number("scale", 1.0)
+    if scale <= 0:
+        raise BadRequest("Parameter scale must be positive")
+    if max(width, height) * scale > MAX_IMAGE_SIDE:
+        raise BadRequest(f"Regions are at most {MAX_IMAGE_SIDE} pixels wide and high")
+    download = params.boolean("downloadInsteadOfDisplay")
+    image = await _render(
+        engine.region,
+        _slide(call),
+        params.integer("x", 0, minimum=0),
+        params.integer("y", 0, minimum=0),
+        width,
+        height,
+        scale=scale,
+        fmt=params.image_format(),
+        quality=params.quality(),
+    )
+    response = image_response(call.request, image, max_age=IMAGE_MAX_AGE)
+    if download:
+        extension = "png" if image.content_type == "image/png" else "jpg"
+        response["Content-Disposition"] = f'attachment; filename="region.{extension}"'
+    return response
