@@ -1,0 +1,130 @@
+"""What a layout file may name: panel types and ribbon actions.
+
+Layout files are checked against these registries when they are loaded, so a typo in an
+admin's XML shows up in `manage.py check` rather than as a dead button in the browser. The
+cockpit's JavaScript implements one handler per action named here; adding an action means
+adding it here, to `layouts/layout.xsd` if it takes a new attribute, and to the JS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ItemKind = Literal["button", "toggle"]
+ParamKind = Literal["int", "choice", "layout", "panel"]
+
+
+@dataclass(frozen=True)
+class PanelType:
+    name: str
+    title: str
+    # Slide-aware panels re-render when the selected slide changes.
+    slide_aware: bool
+
+
+PANEL_TYPES: dict[str, PanelType] = {
+    p.name: p
+    for p in (
+        PanelType("browser", "Slide browser", slide_aware=False),
+        PanelType("viewer", "Viewer", slide_aware=True),
+        PanelType("info", "Slide info", slide_aware=True),
+        PanelType("thumbnail", "Thumbnail", slide_aware=True),
+        PanelType("label", "Label", slide_aware=True),
+        PanelType("macro", "Macro", slide_aware=True),
+        PanelType("annotations", "Annotations", slide_aware=True),
+        PanelType("shared-links", "Shared links", slide_aware=False),
+        PanelType("custom", "Custom panel", slide_aware=True),
+    )
+}
+
+# Only <custom-panel> (which carries a url-template) may create a panel of this type.
+CUSTOM_PANEL_TYPE = "custom"
+
+
+@dataclass(frozen=True)
+class ActionParam:
+    """An XML attribute an action reads from its button, e.g. `rows` for `grid.set`.
+
+    `choices` lists the allowed values as written in XML (also for ints); `layout` names
+    another layout's id and `panel` a registered panel type.
+    """
+
+    name: str
+    kind: ParamKind
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class RibbonAction:
+    name: str
+    # A toggle keeps pressed/unpressed state (navigator on/off); a button fires once.
+    kind: ItemKind
+    params: tuple[ActionParam, ...] = ()
+
+    def param(self, name: str) -> ActionParam | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+ANNOTATION_SHAPES = (
+    "rectangle",
+    "circle",
+    "ellipse",
+    "polygon",
+    "freehand",
+    "line",
+    "arrow",
+    "point",
+)
+
+# The grid viewer stays usable up to this many rows or columns on one screen.
+MAX_GRID_SIDE = 6
+
+RIBBON_ACTIONS: dict[str, RibbonAction] = {
+    a.name: a
+    for a in (
+        RibbonAction("layout.switch", "button", (ActionParam("target", "layout"),)),
+        RibbonAction("layout.more", "button"),
+        RibbonAction("layout.reset", "button"),
+        RibbonAction("share.slide", "button"),
+        RibbonAction("share.folder", "button"),
+        RibbonAction("share.grid", "button"),
+        RibbonAction("share.dialog", "button"),
+        RibbonAction("viewport.navigator", "toggle"),
+        RibbonAction("viewport.scalebar", "toggle"),
+        RibbonAction("viewport.overview", "toggle"),
+        RibbonAction(
+            "viewport.rotate",
+            "button",
+            (ActionParam("degrees", "int", required=False, choices=("90", "-90", "180")),),
+        ),
+        RibbonAction(
+            "viewport.flip",
+            "button",
+            (ActionParam("axis", "choice", choices=("horizontal", "vertical")),),
+        ),
+        RibbonAction(
+            "grid.set",
+            "button",
+            (
+                ActionParam("rows", "int", minimum=1, maximum=MAX_GRID_SIDE),
+                ActionParam("columns", "int", minimum=1, maximum=MAX_GRID_SIDE),
+            ),
+        ),
+        RibbonAction("grid.sync", "toggle"),
+        RibbonAction(
+            "annotations.draw",
+            "button",
+            (ActionParam("shape", "choice", choices=ANNOTATION_SHAPES),),
+        ),
+        RibbonAction("annotations.export", "button"),
+        RibbonAction("panels.toggle", "toggle", (ActionParam("panel", "panel"),)),
+    )
+}
+
+# Every attribute any action reads; an action attribute on an item whose action does not
+# read it is reported, because it is almost always a copy-paste slip.
+ACTION_ATTRIBUTES = frozenset(p.name for a in RIBBON_ACTIONS.values() for p in a.params)
