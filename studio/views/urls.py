@@ -1,5 +1,14 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from studio.views import accounts, images, pages
+
+urlpatterns: list[URLPattern] = [
+    path("login/", accounts.login, name="login"),
+    path("logout/", accounts.logout, name="logout"),
+    path("", pages.home, name="home"),
+    path("viewer/", pages.viewer, name="viewer"),
+    path("tiles/<str:fingerprint>/<int:z>/<int:x>_<int:y>.jpg", images.tile, name="tile"),
+    path("images/<str:kind>", images.associated_image, name="image"),
+]

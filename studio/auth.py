@@ -1,0 +1,86 @@
+"""The tile-server session of a logged-in studio user, kept server-side in the Django session.
+
+Logging in to the studio logs in to the tile server; the session ID it hands out lives in
+the Django session under TILE_SESSION_KEY and never reaches the browser. When it is missing
+or has expired (a restarted or remote tile server), a new one is opened for the same user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import suppress
+
+from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from studio.lib.blocking import run_blocking
+from studio.tileclient import get_client
+from tileserver.errors import NotAuthenticated, TileServerError
+
+TILE_SESSION_KEY = "tile_session_id"
+# How long the image routes trust an earlier full check of a Django session's user.
+AUTH_CACHE_SECONDS = 60
+
+
+def start_tile_session(request: HttpRequest, username: str, password: str) -> None:
+    """Log in to the tile server with the credentials the studio login just accepted."""
+    request.session[TILE_SESSION_KEY] = get_client().authenticate(username, password)
+
+
+def end_tile_session(request: HttpRequest) -> None:
+    session_id = request.session.pop(TILE_SESSION_KEY, None)
+    if request.session.session_key:
+        cache.delete(_auth_cache_key(request.session.session_key))
+    if session_id:
+        # The tile server may have forgotten it already; logging out must work anyway.
+        with suppress(TileServerError):
+            get_client().deauthenticate(session_id)
+
+
+def tile_session_id(request: HttpRequest, *, renew: bool = False) -> str:
+    """The tile-server session ID of this request's logged-in user, opened on demand."""
+    session_id = None if renew else request.session.get(TILE_SESSION_KEY)
+    if not session_id:
+        if not request.user.is_authenticated:
+            raise NotAuthenticated("Log in first.")
+        session_id = get_client().session_for_user(request.user)
+        request.session[TILE_SESSION_KEY] = session_id
+    return session_id
+
+
+async def atile_session_id(request: HttpRequest, *, renew: bool = False) -> str:
+    """`tile_session_id` for async views; the database is only touched to open a session."""
+    session_id = None if renew else await request.session.aget(TILE_SESSION_KEY)
+    if not session_id:
+        user = await request.auser()
+        if not user.is_authenticated:
+            raise NotAuthenticated("Log in first.")
+        session_id = await run_blocking(get_client().session_for_user, user)
+        await request.session.aset(TILE_SESSION_KEY, session_id)
+    return session_id
+
+
+async def ais_authenticated(request: HttpRequest) -> bool:
+    """Whether a user is logged in, without a database query on most requests.
+
+    `request.auser()` loads the user from the database; the image routes run once per tile,
+    so a positive answer is remembered for a minute per Django session (the session itself
+    comes from the cache-backed session store).
+    """
+    user_id = await request.session.aget(SESSION_KEY)
+    session_key = request.session.session_key
+    if user_id is None or not session_key:
+        return False
+    key = _auth_cache_key(session_key)
+    if await cache.aget(key) == user_id:
+        return True
+    user = await request.auser()
+    if not user.is_authenticated:
+        return False
+    await cache.aset(key, user_id, AUTH_CACHE_SECONDS)
+    return True
+
+
+def _auth_cache_key(session_key: str) -> str:
+    return "studio:auth:" + hashlib.sha256(session_key.encode()).hexdigest()[:32]

@@ -1,0 +1,52 @@
+"""The tile-server client interface: what the studio asks of a tile server.
+
+Every call but `authenticate` takes the tile-server session ID first, because that is how
+the PMA.core API authenticates (`sessionID`); the embedded transport checks it the same way
+a remote server would. Calls are blocking: async views run them in the tile thread pool.
+Failures raise `tileserver.errors.TileServerError` subclasses whatever the transport.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from tileserver.types import EncodedImage, SlideInfo
+
+
+class TileClient(Protocol):
+    def authenticate(self, username: str, password: str) -> str:
+        """A new tile-server session ID; raises NotAuthenticated on bad credentials."""
+        ...
+
+    def session_for_user(self, user: AbstractBaseUser) -> str:
+        """A session ID for a studio user who is already logged in (no password at hand).
+
+        Raises NotAuthenticated when the transport cannot do that; the user logs in again.
+        """
+        ...
+
+    def deauthenticate(self, session_id: str) -> None: ...
+
+    def root_directories(self, session_id: str) -> list[str]: ...
+
+    def directories(self, session_id: str, path: str) -> list[str]: ...
+
+    def slides(self, session_id: str, path: str) -> list[str]: ...
+
+    def slide_info(self, session_id: str, path_or_uid: str) -> SlideInfo: ...
+
+    def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage: ...
+
+    def thumbnail(
+        self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
+    ) -> EncodedImage: ...
+
+    def label(
+        self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
+    ) -> EncodedImage: ...
+
+    def macro(
+        self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
+    ) -> EncodedImage: ...

@@ -1,0 +1,92 @@
+"""The embedded transport: the tile server's engine called in-process, no HTTP hop.
+
+Sessions are the embedded tile server's own `ApiSession` rows, so a session ID opened here
+also works against `/core/` and the other way round. A valid session is remembered in the
+Django cache for a minute so that tiles do not query the database each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+
+from tileserver import engine
+from tileserver.errors import NotAuthenticated
+from tileserver.models import ApiSession
+from tileserver.types import EncodedImage, SlideInfo
+
+CALLER = "Slide Studio"
+SESSION_CACHE_SECONDS = 60
+
+
+def _session_cache_key(session_id: str) -> str:
+    digest = hashlib.sha256(session_id.encode()).hexdigest()[:32]
+    return f"tileclient:session:{digest}"
+
+
+class EmbeddedClient:
+    def authenticate(self, username: str, password: str) -> str:
+        user = authenticate(username=username, password=password)
+        if user is None:
+            raise NotAuthenticated("Wrong username or password.")
+        return self.session_for_user(user)
+
+    def session_for_user(self, user: AbstractBaseUser) -> str:
+        if not user.is_active:
+            raise NotAuthenticated("This account is disabled.")
+        session = ApiSession.open_for(user, CALLER)
+        cache.set(_session_cache_key(session.session_id), True, SESSION_CACHE_SECONDS)
+        return session.session_id
+
+    def deauthenticate(self, session_id: str) -> None:
+        cache.delete(_session_cache_key(session_id))
+        ApiSession.objects.filter(session_id=session_id).delete()
+
+    def check_session(self, session_id: str) -> None:
+        key = _session_cache_key(session_id)
+        if cache.get(key):
+            return
+        if ApiSession.lookup(session_id) is None:
+            raise NotAuthenticated("The tile-server session has expired.")
+        cache.set(key, True, SESSION_CACHE_SECONDS)
+
+    def root_directories(self, session_id: str) -> list[str]:
+        self.check_session(session_id)
+        return engine.root_directories()
+
+    def directories(self, session_id: str, path: str) -> list[str]:
+        self.check_session(session_id)
+        return engine.directories(path)
+
+    def slides(self, session_id: str, path: str) -> list[str]:
+        self.check_session(session_id)
+        return engine.slides(path)
+
+    def slide_info(self, session_id: str, path_or_uid: str) -> SlideInfo:
+        self.check_session(session_id)
+        return engine.slide_info(path_or_uid)
+
+    def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage:
+        self.check_session(session_id)
+        return engine.tile(path_or_uid, x, y, z)
+
+    def thumbnail(
+        self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
+    ) -> EncodedImage:
+        self.check_session(session_id)
+        return engine.thumbnail(path_or_uid, width, height)
+
+    def label(
+        self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
+    ) -> EncodedImage:
+        self.check_session(session_id)
+        return engine.label(path_or_uid, width, height)
+
+    def macro(
+        self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
+    ) -> EncodedImage:
+        self.check_session(session_id)
+        return engine.macro(path_or_uid, width, height)

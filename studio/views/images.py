@@ -1,0 +1,123 @@
+"""The image routes the browser uses: tiles and associated images, proxied from the tile server.
+
+This is the hot path. The views are async and hand the blocking tile-server call to the
+tile thread pool; a warm tile costs cache reads only (session, login check, slide info,
+tile), no database query. Tile URLs carry the slide's fingerprint, so they never change
+meaning and browsers may keep them forever.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.http import parse_etags
+from django.views.decorators.http import require_GET
+
+from studio.access import acall, aget_slide_info
+from studio.auth import ais_authenticated
+from studio.views.forms import ImageForm, SlideForm, form_errors
+from tileserver.errors import TileServerError
+from tileserver.types import EncodedImage, SlideInfo
+
+TILE_CACHE_CONTROL = "private, max-age=31536000, immutable"
+IMAGE_CACHE_CONTROL = "private, max-age=300"
+TILE_CACHE_SECONDS = 24 * 3600
+IMAGE_CACHE_SECONDS = 3600
+ASSOCIATED_IMAGES = ("thumbnail", "label", "macro")
+
+
+@require_GET
+async def tile(request: HttpRequest, fingerprint: str, z: int, x: int, y: int) -> HttpResponseBase:
+    if not await ais_authenticated(request):
+        return _text(401, "Log in to see this slide.")
+    form = SlideForm(request.GET)
+    if not form.is_valid():
+        return _text(400, form_errors(form))
+    slide = form.cleaned_data["slide"]
+    try:
+        info = await aget_slide_info(request, slide)
+    except TileServerError as e:
+        return _text(e.status, e.message)
+    if info.fingerprint != fingerprint:
+        return _text(404, "This tile address is out of date: the slide has changed.")
+    if not _tile_exists(info, x, y, z):
+        return _text(400, f"There is no tile {x}, {y} at zoom level {z}.")
+
+    etag = f'"{fingerprint}-{z}-{x}-{y}"'
+    if _matches(request, etag):
+        return _not_modified(etag, TILE_CACHE_CONTROL)
+    key = f"studio:tile:{fingerprint}:{z}:{x}:{y}"
+    image = await cache.aget(key)
+    if image is None:
+        try:
+            image = await acall(request, lambda client, sid: client.tile(sid, slide, x, y, z))
+        except TileServerError as e:
+            return _text(e.status, e.message)
+        await cache.aset(key, image, TILE_CACHE_SECONDS)
+    return _image(image, etag, TILE_CACHE_CONTROL)
+
+
+@require_GET
+async def associated_image(request: HttpRequest, kind: str) -> HttpResponseBase:
+    if kind not in ASSOCIATED_IMAGES:
+        return _text(404, "No such image.")
+    if not await ais_authenticated(request):
+        return _text(401, "Log in to see this slide.")
+    form = ImageForm(request.GET)
+    if not form.is_valid():
+        return _text(400, form_errors(form))
+    slide = form.cleaned_data["slide"]
+    width, height = form.cleaned_data["w"] or 0, form.cleaned_data["h"] or 0
+    try:
+        info = await aget_slide_info(request, slide)
+    except TileServerError as e:
+        return _text(e.status, e.message)
+
+    etag = f'"{info.fingerprint}-{kind}-{width}x{height}"'
+    if _matches(request, etag):
+        return _not_modified(etag, IMAGE_CACHE_CONTROL)
+    key = f"studio:{kind}:{info.fingerprint}:{width}x{height}"
+    image = await cache.aget(key)
+    if image is None:
+        try:
+            image = await acall(
+                request, lambda client, sid: getattr(client, kind)(sid, slide, width, height)
+            )
+        except TileServerError as e:
+            return _text(e.status, e.message)
+        await cache.aset(key, image, IMAGE_CACHE_SECONDS)
+    return _image(image, etag, IMAGE_CACHE_CONTROL)
+
+
+def _tile_exists(info: SlideInfo, x: int, y: int, z: int) -> bool:
+    if not 0 <= z <= info.max_zoom_level:
+        return False
+    scale = 2 ** (info.max_zoom_level - z) * info.tile_size
+    # Ceiling division: the number of tiles across and down at level z.
+    return 0 <= x < -(-info.width // scale) and 0 <= y < -(-info.height // scale)
+
+
+def _matches(request: HttpRequest, etag: str) -> bool:
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    etags = parse_etags(header)
+    return "*" in etags or etag in [e.removeprefix("W/") for e in etags]
+
+
+def _image(image: EncodedImage, etag: str, cache_control: str) -> HttpResponse:
+    response = HttpResponse(image.data, content_type=image.content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
+def _not_modified(etag: str, cache_control: str) -> HttpResponse:
+    response = HttpResponse(status=304)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
+def _text(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

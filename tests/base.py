@@ -1,0 +1,73 @@
+"""Shared test helpers: named personas, logged-in clients, and small image checks.
+
+Import the fixtures into a conftest.py to use them (`from tests.base import owner, ...`).
+Personas: `owner` (the pathologist whose slides and shares a test is about), `colleague`
+(another ordinary user), `stranger` (a user with no business with the owner's things) and
+`admin` (a staff superuser).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+from PIL import Image
+from pytest_django.fixtures import Settings
+
+PASSWORD = "slides-and-stains-42"
+# Logins hash passwords twice (studio and tile server): keep that fast in tests.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, *, password: str = PASSWORD, **fields: object) -> AbstractUser:
+    user_model = get_user_model()
+    return user_model.objects.create_user(
+        username, email=f"{username}@example.org", password=password, **fields
+    )
+
+
+def client_for(user: AbstractUser) -> Client:
+    """A test client logged in as `user` (without a tile-server session yet: the studio
+    opens one on first use, as after a server restart)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def decode_image(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+@pytest.fixture
+def fast_hashers(settings: Settings) -> None:
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture
+def owner(fast_hashers: None, django_user_model: type[AbstractUser]) -> AbstractUser:
+    return make_user("owner", first_name="Olivia")
+
+
+@pytest.fixture
+def colleague(fast_hashers: None, django_user_model: type[AbstractUser]) -> AbstractUser:
+    return make_user("colleague", first_name="Carl")
+
+
+@pytest.fixture
+def stranger(fast_hashers: None, django_user_model: type[AbstractUser]) -> AbstractUser:
+    return make_user("stranger")
+
+
+@pytest.fixture
+def admin(fast_hashers: None, django_user_model: type[AbstractUser]) -> AbstractUser:
+    return make_user("admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def owner_client(owner: AbstractUser) -> Client:
+    return client_for(owner)
