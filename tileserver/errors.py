@@ -53,3 +53,10 @@ class Unavailable(TileServerError):
 
     status = 503
     code = "TileServerUnavailable"
+
+
+class AssociatedImageNotFound(TileServerError):
+    """The slide exists but has no such associated image (label, macro)."""
+
+    status = 404
+    code = "AssociatedImageNotFound"
