@@ -52,6 +52,7 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "layouts" / "layout.xsd"
 MAX_BYTES = 256 * 1024
 
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_POSITION = re.compile(r", line \d+, column (\d+)$")
 _VIEWER_OPTIONS = ("rows", "columns", "sync")
 
 
@@ -99,7 +100,9 @@ def parse_layout_bytes(
     try:
         root = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise InvalidLayout([LayoutError(file, exc.lineno, f"not well-formed: {exc.msg}")]) from exc
+        # libxml2 ends its message with the position; the line already leads our message.
+        message = _POSITION.sub(r" (column \1)", exc.msg)
+        raise InvalidLayout([LayoutError(file, exc.lineno, f"not well-formed: {message}")]) from exc
     # Belt and braces for encodings the byte scan cannot read (UTF-16, say).
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
