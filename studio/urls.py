@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("core/", include("tileserver.urls")),
+    path("", include("sharing.urls")),
     path("", include("studio.views.urls")),
 ]

@@ -1,0 +1,114 @@
+"""The one gate every share route goes through: page, tiles, images, annotations, QR.
+
+    share = get_share(request, token, slide_path=path)        # sync views
+    share = await aget_share(request, token, slide_path=path) # async image routes
+
+Unknown or deleted token → Http404; expired or suspended → ShareGone (410); password not
+yet given in this browser session → PasswordRequired (page: redirect to the password page;
+images: 403); `slide_path` outside what the link covers → Http404. Nothing is recorded
+here: a page view calls `record_visit` once per opening, tiles never do.
+"""
+
+from __future__ import annotations
+
+import re
+from ipaddress import ip_address
+
+from django.http import Http404, HttpRequest
+
+from sharing.models import TOKEN_LENGTH, Share
+
+UNLOCKED_KEY = "share_unlocked"
+_TOKEN_SHAPE = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}")
+
+
+class ShareGone(Exception):
+    """The link exists but is expired or suspended: answer 410 without any slide data."""
+
+    def __init__(self, share: Share, state: Share.State) -> None:
+        super().__init__(state)
+        self.share = share
+        self.state = state
+
+    @property
+    def title(self) -> str:
+        if self.state == Share.State.EXPIRED:
+            return "This link has expired"
+        return "This link is not available"
+
+
+class PasswordRequired(Exception):
+    """The link has a password this browser session has not given yet."""
+
+    def __init__(self, share: Share) -> None:
+        super().__init__(share.token)
+        self.share = share
+
+
+def get_share(request: HttpRequest, token: str, *, slide_path: str | None = None) -> Share:
+    _check_token_shape(token)
+    share = _check_state(_found(Share.objects.filter(token=token).first()))
+    if share.has_password and share.unlock_key() not in request.session.get(UNLOCKED_KEY, []):
+        raise PasswordRequired(share)
+    return _check_scope(share, slide_path)
+
+
+async def aget_share(request: HttpRequest, token: str, *, slide_path: str | None = None) -> Share:
+    _check_token_shape(token)
+    share = _check_state(_found(await Share.objects.filter(token=token).afirst()))
+    if share.has_password and share.unlock_key() not in await request.session.aget(
+        UNLOCKED_KEY, []
+    ):
+        raise PasswordRequired(share)
+    return _check_scope(share, slide_path)
+
+
+def get_owned_share(request: HttpRequest, token: str) -> Share:
+    """The link for its owner's own use (the QR code): 404 to anyone else, 410 when gone.
+
+    The owner needs no password: they set it.
+    """
+    if not request.user.is_authenticated:
+        raise Http404("No such link.")
+    _check_token_shape(token)
+    return _check_state(_found(Share.objects.filter(token=token, owner=request.user).first()))
+
+
+def unlock(request: HttpRequest, share: Share) -> None:
+    """Remember in this browser's session (only) that the right password was given."""
+    unlocked = [key for key in request.session.get(UNLOCKED_KEY, []) if key != share.unlock_key()]
+    request.session[UNLOCKED_KEY] = [*unlocked, share.unlock_key()]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The peer address; proxies in front must pass the client's address as REMOTE_ADDR."""
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ip_address(address))
+    except ValueError:
+        return None
+
+
+def _check_token_shape(token: str) -> None:
+    # Junk never reaches the database.
+    if not _TOKEN_SHAPE.fullmatch(token):
+        raise Http404("No such link.")
+
+
+def _found(share: Share | None) -> Share:
+    if share is None:
+        raise Http404("No such link.")
+    return share
+
+
+def _check_state(share: Share) -> Share:
+    state = share.state
+    if state != Share.State.ACTIVE:
+        raise ShareGone(share, state)
+    return share
+
+
+def _check_scope(share: Share, slide_path: str | None) -> Share:
+    if slide_path is not None and not share.covers(slide_path):
+        raise Http404("No such slide.")
+    return share

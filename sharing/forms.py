@@ -1,0 +1,200 @@
+"""Forms of the share pages, the integrator API and the admin."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from sharing.lib.paths import clean_path, near_square_grid
+from sharing.models import MAX_GRID_CELLS, Share
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "off"})
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autofocus": True})
+    )
+
+
+class ShareQueryForm(forms.Form):
+    """The query string of a share page: `?embed=1` drops the studio's chrome."""
+
+    embed = forms.BooleanField(required=False)
+
+
+class StrictBooleanField(forms.Field):
+    """true/false, 1/0, yes/no, on/off; anything else is an error; absent is `absent`."""
+
+    def __init__(self, *, absent: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.absent = absent
+
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value in (None, ""):
+            return self.absent
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise forms.ValidationError("Use true or false.")
+
+
+class FutureDateTimeField(forms.Field):
+    """An ISO 8601 date and time in the future; without an offset it is UTC."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in (None, ""):
+            return None
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError("Use an ISO 8601 date and time, e.g. 2030-01-31T17:00Z.")
+        if timezone.is_naive(parsed):
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed
+
+    def validate(self, value: datetime | None) -> None:
+        super().validate(value)
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError("The expiry must be in the future.")
+
+
+class PathField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=1024, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        try:
+            return clean_path(text) if text else text
+        except ValueError as e:
+            raise forms.ValidationError(str(e)) from None
+
+
+class PathListField(forms.Field):
+    """Slide paths or UIDs: a list, a JSON array, or comma-separated text."""
+
+    def to_python(self, value: Any) -> list[str]:
+        items = value if isinstance(value, list) else [value]
+        paths: list[str] = []
+        for item in items:
+            if item is None or item == "":
+                continue
+            if isinstance(item, str) and item.lstrip().startswith("["):
+                try:
+                    item = json.loads(item)
+                except ValueError:
+                    raise forms.ValidationError("Not a valid JSON array.") from None
+            parts = item if isinstance(item, list) else str(item).split(",")
+            paths.extend(str(part).strip() for part in parts if str(part).strip())
+        return paths
+
+    def validate(self, value: list[str]) -> None:
+        if not value:
+            raise forms.ValidationError("Give at least one slide.")
+        if len(value) > MAX_GRID_CELLS:
+            raise forms.ValidationError(f"A grid holds at most {MAX_GRID_CELLS} slides.")
+        for path in value:
+            try:
+                clean_path(path)
+            except ValueError as e:
+                raise forms.ValidationError(str(e)) from None
+
+
+class ShareOptionsForm(forms.Form):
+    """Options every kind of link takes."""
+
+    password = forms.CharField(required=False, max_length=128, strip=False)
+    expires_at = FutureDateTimeField(required=False)
+    include_annotations = StrictBooleanField(required=False)
+    label = forms.CharField(required=False, max_length=200)
+
+
+class SlideLinkForm(ShareOptionsForm):
+    path_or_uid = PathField()
+
+
+class FolderLinkForm(ShareOptionsForm):
+    path = PathField()
+
+
+class GridLinkForm(ShareOptionsForm):
+    path_or_uids = PathListField()
+    rows = forms.IntegerField(required=False, min_value=1, max_value=MAX_GRID_CELLS)
+    columns = forms.IntegerField(required=False, min_value=1, max_value=MAX_GRID_CELLS)
+    sync = StrictBooleanField(required=False, absent=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        slides = data.get("path_or_uids")
+        if not slides or self.errors:
+            return data
+        rows, columns = data.get("rows"), data.get("columns")
+        if rows is None and columns is None:
+            rows, columns = near_square_grid(len(slides))
+        elif rows is None:
+            rows = -(-len(slides) // columns)
+        elif columns is None:
+            columns = -(-len(slides) // rows)
+        if rows * columns > MAX_GRID_CELLS:
+            raise forms.ValidationError(f"A grid has at most {MAX_GRID_CELLS} cells.")
+        if rows * columns < len(slides):
+            raise forms.ValidationError(
+                f"{len(slides)} slides do not fit in {rows} rows and {columns} columns."
+            )
+        data["rows"], data["columns"] = rows, columns
+        return data
+
+
+class ShareAdminForm(forms.ModelForm):
+    """The admin's share form: the password is typed in clear and stored hashed."""
+
+    new_password = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to keep the current password.",
+    )
+    remove_password = forms.BooleanField(required=False)
+
+    class Meta:
+        model = Share
+        fields = [
+            "owner",
+            "kind",
+            "path",
+            "grid",
+            "label",
+            "include_annotations",
+            "expires_at",
+            "suspended",
+        ]
+
+    def save(self, commit: bool = True) -> Share:
+        share = super().save(commit=False)
+        if self.cleaned_data.get("new_password"):
+            share.set_password(self.cleaned_data["new_password"])
+        elif self.cleaned_data.get("remove_password"):
+            share.set_password("")
+        if commit:
+            share.save()
+        return share
+
+
+class QrForm(forms.Form):
+    """`?download=1` makes the browser save the QR code instead of showing it."""
+
+    download = forms.BooleanField(required=False)
