@@ -194,8 +194,8 @@ class Stack:
 
 
 @dataclass(frozen=True)
-class Row:
-    """Children side by side, left to right."""
+class Split:
+    """Children laid out along one axis; `kind` says which, sizes are relative weights."""
 
     children: tuple[Node, ...]
     id: str | None = None
@@ -212,7 +212,14 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Column(Row):
+class Row(Split):
+    """Children side by side, left to right."""
+
+    kind: Literal["row", "column"] = "row"
+
+
+@dataclass(frozen=True)
+class Column(Split):
     """Children one above the other, top to bottom."""
 
     kind: Literal["row", "column"] = "column"

@@ -504,5 +504,6 @@ def test_row_and_column_nest(layouts_dir: Path) -> None:
     assert root.id == "outer"
     column = root.children[0]
     assert isinstance(column, Column)
+    assert not isinstance(column, Row)
     assert column.size == 2.0
     assert [c.id for c in column.children] == ["viewer", "macro"]
