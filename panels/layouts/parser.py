@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,6 +70,10 @@ def _safe_parser() -> etree.XMLParser:
     )
 
 
+# A schema keeps its error log on itself, so threads must not validate with it at once.
+_schema_lock = threading.Lock()
+
+
 @functools.cache
 def _schema() -> etree.XMLSchema:
     # Parsed once per process; the schema is part of the code, not of the admin's files.
@@ -108,11 +113,14 @@ def parse_layout_bytes(
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise InvalidLayout([LayoutError(file, 1, _NO_DTD)])
 
-    schema = _schema()
-    if not schema.validate(root):
+    with _schema_lock:
+        schema = _schema()
+        valid = schema.validate(root)
+        problems = [(e.line, e.message) for e in schema.error_log]
+    if not valid:
         raise InvalidLayout(
-            LayoutError(file, e.line, f"does not match the schema: {e.message}")
-            for e in schema.error_log
+            LayoutError(file, line, f"does not match the schema: {message}")
+            for line, message in problems
         )
     return _Builder(file, expected_id).build(root, source=source)
 

@@ -507,3 +507,14 @@ def test_row_and_column_nest(layouts_dir: Path) -> None:
     assert not isinstance(column, Row)
     assert column.size == 2.0
     assert [c.id for c in column.children] == ["viewer", "macro"]
+
+
+def test_the_example_in_the_layouts_readme_is_valid(layouts_dir: Path) -> None:
+    readme = Path(settings.BASE_DIR, "layouts", "README.md").read_text(encoding="utf-8")
+    example = readme.split("```xml\n", 1)[1].split("```", 1)[0]
+    write(layouts_dir / "reading.xml", example)
+
+    layout = parse_layout(layouts_dir / "reading.xml")
+
+    assert layout.id == "reading"
+    assert [p.id for p in layout.panels_list()] == ["browser", "viewer", "info", "label", "lims"]
