@@ -106,7 +106,7 @@ def parse_layout_bytes(
         root = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as exc:
         # libxml2 ends its message with the position; the line already leads our message.
-        message = _POSITION.sub(r" (column \1)", exc.msg)
+        message = _POSITION.sub(r" (column \1)", exc.msg or str(exc))
         raise InvalidLayout([LayoutError(file, exc.lineno, f"not well-formed: {message}")]) from exc
     # Belt and braces for encodings the byte scan cannot read (UTF-16, say).
     docinfo = root.getroottree().docinfo
