@@ -18,7 +18,10 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from tests.base import fast_hashers
 from tileserver.models import ApiSession
+
+__all__ = ["fast_hashers"]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
@@ -26,7 +29,7 @@ START_TIMEOUT = 60.0
 
 
 @pytest.fixture
-def pathologist(django_user_model: type[AbstractUser]) -> AbstractUser:
+def pathologist(django_user_model: type[AbstractUser], fast_hashers: None) -> AbstractUser:
     return django_user_model.objects.create_user(
         "pathologist", email="path@example.org", password=PASSWORD, first_name="Ada"
     )
@@ -132,3 +135,27 @@ def _wait_until_answering(process: subprocess.Popen[bytes], url: str, log_path: 
             time.sleep(0.05)
     process.kill()
     pytest.fail(f"the tile server did not answer within {START_TIMEOUT} s:\n{log_path.read_text()}")
+
+
+SLIDE_SUFFIXES = frozenset({".svs", ".tif", ".tiff", ".ndpi", ".mrxs", ".scn", ".bif"})
+
+
+def virtual_slide_paths(root: Path) -> list[str]:
+    """Every slide below `root` as a virtual path, found on disk (not through the API)."""
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and path.suffix.lower() in SLIDE_SUFFIXES
+    )
+
+
+@pytest.fixture
+def demo_slides(slides_dir: Path) -> list[str]:
+    slides = virtual_slide_paths(slides_dir)
+    assert slides, f"no demo slides in {slides_dir}"
+    return slides
+
+
+@pytest.fixture
+def demo_slide(demo_slides: list[str]) -> str:
+    return demo_slides[0]

@@ -7,14 +7,17 @@ that image requests neither queue on the shared thread of sync views nor on each
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import ParamSpec
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 from django.http import HttpResponse
+from PIL import Image
 
 from tileserver import engine
 from tileserver.api.http import ApiCall, image_response
@@ -92,7 +95,8 @@ async def macro(call: ApiCall) -> HttpResponse:
 
 
 async def region(call: ApiCall) -> HttpResponse:
-    """x, y, width, height in native pixels; the image is (width, height) times scale."""
+    """x, y, width, height in native pixels; the image is (width, height) times scale,
+    then flipped and rotated (degrees clockwise) as asked."""
     params = call.params
     width = params.integer("width", minimum=1)
     height = params.integer("height", minimum=1)
@@ -101,20 +105,56 @@ async def region(call: ApiCall) -> HttpResponse:
         raise BadRequest("Parameter scale must be positive")
     if max(width, height) * scale > MAX_IMAGE_SIDE:
         raise BadRequest(f"Regions are at most {MAX_IMAGE_SIDE} pixels wide and high")
+    turn = Turn(
+        flip_horizontal=params.boolean("flipHorizontal"),
+        flip_vertical=params.boolean("flipVertical"),
+        rotation=params.number("rotation", 0.0) % 360,
+    )
     download = params.boolean("downloadInsteadOfDisplay")
+    fmt, quality = params.image_format(), params.quality()
     image = await _render(
-        engine.region,
+        _turned_region,
         _slide(call),
-        params.integer("x", 0, minimum=0),
-        params.integer("y", 0, minimum=0),
-        width,
-        height,
-        scale=scale,
-        fmt=params.image_format(),
-        quality=params.quality(),
+        (params.integer("x", 0, minimum=0), params.integer("y", 0, minimum=0), width, height),
+        scale,
+        turn,
+        fmt,
+        quality,
     )
     response = image_response(call.request, image, max_age=IMAGE_MAX_AGE)
     if download:
-        extension = "png" if image.content_type == "image/png" else "jpg"
-        response["Content-Disposition"] = f'attachment; filename="region.{extension}"'
+        response["Content-Disposition"] = f'attachment; filename="region.{fmt}"'
     return response
+
+
+@dataclass(frozen=True)
+class Turn:
+    flip_horizontal: bool = False
+    flip_vertical: bool = False
+    rotation: float = 0.0
+
+    def __bool__(self) -> bool:
+        return self.flip_horizontal or self.flip_vertical or self.rotation != 0
+
+
+def _turned_region(
+    slide: str, box: tuple[int, int, int, int], scale: float, turn: Turn, fmt: str, quality: int
+) -> EncodedImage:
+    # Untouched regions go out as the engine encoded them; turning means one decode more.
+    image = engine.region(slide, *box, scale=scale, fmt=fmt, quality=quality)
+    if not turn:
+        return image
+    with Image.open(io.BytesIO(image.data)) as decoded:
+        picture = decoded.convert("RGB")
+    if turn.flip_horizontal:
+        picture = picture.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    if turn.flip_vertical:
+        picture = picture.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    if turn.rotation:
+        picture = picture.rotate(-turn.rotation, expand=True, fillcolor=(255, 255, 255))
+    out = io.BytesIO()
+    if fmt == "png":
+        picture.save(out, "PNG")
+    else:
+        picture.save(out, "JPEG", quality=quality)
+    return EncodedImage(out.getvalue(), image.content_type)
