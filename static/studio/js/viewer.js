@@ -11,7 +11,10 @@ const OSD = window.OpenSeadragon;
 const NICE_STEPS = [1, 2, 5];
 const SCALEBAR_MAX_PX = 160;
 
+// For tests and integrations: studioReady turns true once the first view is fully drawn;
+// studioFullyLoaded follows every later view (false while tiles are still coming in).
 window.studioReady = false;
+window.studioFullyLoaded = false;
 window.studioErrors = [];
 
 function slideTileSource(slide) {
@@ -60,6 +63,7 @@ function createViewer(element, slide) {
     tileSources: slideTileSource(slide),
     showNavigator: true,
     navigatorPosition: "TOP_RIGHT",
+    navigatorAutoFade: false,
     showNavigationControl: false,
     showRotationControl: false,
     visibilityRatio: 0.5,
@@ -126,6 +130,9 @@ function bindControls(viewer, toolbar) {
 }
 
 function watchLoading(viewer) {
+  viewer.addHandler("fully-loaded-change", (event) => {
+    window.studioFullyLoaded = event.fullyLoaded;
+  });
   viewer.addHandler("open", () => {
     viewer.world.getItemAt(0).whenFullyLoaded(() => {
       window.studioReady = true;
