@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import requests
 from PIL import Image
 from pma_python import core, pma
 
@@ -151,3 +152,24 @@ def test_disconnect_ends_the_session(live_tile_server: LiveTileServer) -> None:
     fresh = core.connect(live_tile_server.url, live_tile_server.username, live_tile_server.password)
     assert fresh and fresh != session_id
     forget_session(fresh)
+
+
+def test_the_live_server_tolerates_double_slashes_and_any_case(
+    live_tile_server: LiveTileServer, sdk_session: str, sdk_slide: str
+) -> None:
+    # pma_php builds "<base>/Region?SessionID=...": a double slash and a capital R.
+    response = requests.get(
+        live_tile_server.url + "/Region",
+        params={"SessionID": sdk_session, "PathOrUid": sdk_slide, "width": 64, "height": 32},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/jpeg"
+    response = requests.post(
+        live_tile_server.url + "api/json/Authenticate/",
+        json={"Username": live_tile_server.username, "Password": live_tile_server.password},
+        timeout=30,
+        allow_redirects=False,
+    )
+    assert response.status_code == 200
+    assert response.json()["SessionId"] == sdk_session
