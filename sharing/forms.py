@@ -23,12 +23,6 @@ class PasswordForm(forms.Form):
     )
 
 
-class ShareQueryForm(forms.Form):
-    """The query string of a share page: `?embed=1` drops the studio's chrome."""
-
-    embed = forms.BooleanField(required=False)
-
-
 class StrictBooleanField(forms.Field):
     """true/false, 1/0, yes/no, on/off; anything else is an error; absent is `absent`."""
 
@@ -47,6 +41,12 @@ class StrictBooleanField(forms.Field):
         if word in FALSE_WORDS:
             return False
         raise forms.ValidationError("Use true or false.")
+
+
+class ShareQueryForm(forms.Form):
+    """The query string of a share page: `?embed=1` drops the studio's chrome."""
+
+    embed = StrictBooleanField(required=False)
 
 
 class FutureDateTimeField(forms.Field):
@@ -197,4 +197,4 @@ class ShareAdminForm(forms.ModelForm):
 class QrForm(forms.Form):
     """`?download=1` makes the browser save the QR code instead of showing it."""
 
-    download = forms.BooleanField(required=False)
+    download = StrictBooleanField(required=False)
