@@ -29,7 +29,7 @@ P = ParamSpec("P")
 
 TILE_MAX_AGE = 24 * 3600
 IMAGE_MAX_AGE = 3600
-MAX_IMAGE_SIDE = 8192  # pixels of any image we are asked to produce
+MAX_IMAGE_SIDE = engine.MAX_OUTPUT_SIDE  # checked here too: bad sizes never reach the pool
 
 
 @functools.cache
