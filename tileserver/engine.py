@@ -142,9 +142,14 @@ def find_slides(path: str, pattern: str) -> list[str]:
     pending = [virtual] if virtual else root_directories()
     if virtual:
         paths.folder(root, virtual)  # a missing start folder is an error, not "nothing"
+    seen: set[Path] = set()
     while pending:
         current = pending.pop()
-        folders, files = _entries(root, paths.real_path(root, current, folder=True))
+        real = paths.real_path(root, current, folder=True)
+        if real in seen:  # a symlink back up the tree must not loop forever
+            continue
+        seen.add(real)
+        folders, files = _entries(root, real)
         found += [slide for name in files if needle in (slide := paths.join(current, name)).lower()]
         pending += [paths.join(current, name) for name in folders]
     return _natural(found)

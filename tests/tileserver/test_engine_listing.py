@@ -87,6 +87,11 @@ def test_symlinks_staying_inside_are_listed(root: Path) -> None:
     assert "cases/teaching-link" in engine.directories("cases")
 
 
+def test_find_slides_survives_a_symlink_loop(root: Path) -> None:
+    os.symlink(root / "cases", root / "cases" / "CASE-1" / "loop")
+    assert engine.find_slides("cases", "case-2") == ["cases/CASE-2.svs"]
+
+
 def test_missing_folders_are_not_found(root: Path) -> None:
     with pytest.raises(DirectoryNotFound):
         engine.directories("cases/missing")
