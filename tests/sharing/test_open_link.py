@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -56,6 +57,14 @@ def test_an_open_counts_one_visit(owner: AbstractUser, client: Client) -> None:
     outcomes = list(share.accesses.values_list("outcome", "ip"))
     assert outcomes.count(("opened", "198.51.100.4")) == 1
     assert len(outcomes) == 2
+
+
+def test_a_folder_link_to_a_vanished_folder_is_404(
+    owner: AbstractUser, client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    settings.SLIDES_DIR = tmp_path
+    share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
+    assert client.get(open_url(share)).status_code == 404
 
 
 def test_an_unknown_link_is_404(client: Client) -> None:
