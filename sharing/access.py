@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest
 from sharing.models import TOKEN_LENGTH, Share
 
 UNLOCKED_KEY = "share_unlocked"
+MAX_UNLOCKED = 100  # links one browser session remembers; the oldest are forgotten
 _TOKEN_SHAPE = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}")
 
 
@@ -77,7 +78,7 @@ def get_owned_share(request: HttpRequest, token: str) -> Share:
 def unlock(request: HttpRequest, share: Share) -> None:
     """Remember in this browser's session (only) that the right password was given."""
     unlocked = [key for key in request.session.get(UNLOCKED_KEY, []) if key != share.unlock_key()]
-    request.session[UNLOCKED_KEY] = [*unlocked, share.unlock_key()]
+    request.session[UNLOCKED_KEY] = [*unlocked, share.unlock_key()][-MAX_UNLOCKED:]
 
 
 def client_ip(request: HttpRequest) -> str | None:

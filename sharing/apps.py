@@ -5,3 +5,6 @@ from django.apps import AppConfig
 
 class SharingConfig(AppConfig):
     name = "sharing"
+
+    def ready(self) -> None:
+        from sharing import checks  # noqa: F401 (registers the checks)
