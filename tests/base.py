@@ -9,6 +9,7 @@ Personas: `owner` (the pathologist whose slides and shares a test is about), `co
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -41,6 +42,14 @@ def decode_image(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
+
+
+def demo_slides_dir_or_skip(request: pytest.FixtureRequest) -> Path:
+    """The session's demo slides (tests/conftest.py), skipping the test if there are none."""
+    try:
+        return Path(request.getfixturevalue("demo_slides_dir"))
+    except pytest.FixtureLookupError:
+        pytest.skip("no demo_slides_dir fixture: the demo slides are not available")
 
 
 @pytest.fixture

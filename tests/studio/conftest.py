@@ -9,7 +9,15 @@ import pytest
 from django.core.cache import cache
 from pytest_django.fixtures import Settings
 
-from tests.base import admin, colleague, fast_hashers, owner, owner_client, stranger
+from tests.base import (
+    admin,
+    colleague,
+    demo_slides_dir_or_skip,
+    fast_hashers,
+    owner,
+    owner_client,
+    stranger,
+)
 from tileserver import engine
 
 __all__ = ["admin", "colleague", "fast_hashers", "owner", "owner_client", "stranger"]
@@ -24,9 +32,9 @@ def empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture
-def slides_dir(settings: Settings, demo_slides_dir: Path) -> Path:
-    settings.SLIDES_DIR = demo_slides_dir
-    return demo_slides_dir
+def slides_dir(settings: Settings, request: pytest.FixtureRequest) -> Path:
+    settings.SLIDES_DIR = demo_slides_dir_or_skip(request)
+    return settings.SLIDES_DIR
 
 
 @pytest.fixture
