@@ -100,6 +100,11 @@ def test_a_pathologist_views_and_zooms_into_a_slide(
     assert page.get_by_role("button", name="Flip horizontally").get_attribute("aria-pressed") == (
         "true"
     )
+    page.wait_for_function(
+        "Math.abs(window.studioViewer.viewport.getRotation(true) - 90) < 0.01", timeout=TIMEOUT_MS
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("window.studioFullyLoaded === true", timeout=TIMEOUT_MS)
     page.screenshot(path=str(tmp_path / "viewer.png"))
     assert page.evaluate("window.studioErrors") == []
 
