@@ -35,7 +35,7 @@ GLASS_WHITE = 244.0
 # the edge amplitudes are how much the per-pixel edge noise moves a border.
 PRESENCE_RAMP = 0.006
 PRESENCE_EDGE = 0.02
-KIND_RAMP = 0.06
+KIND_RAMP = 0.025
 KIND_EDGE = 0.12
 # Hematoxylin saturates: overlapping nuclei get darker, not black.
 HEMATOXYLIN_MAX = 1.8
@@ -392,6 +392,9 @@ class TissueMap:
         # Fat and tears: white holes inside the tissue.
         holes = smoothstep(1.4, 2.0, _gaussian_filtered(rng, (gh, gw), 0.02 * unit))
         presence -= np.float32(0.5) * holes
+        # Scanners frame the tissue: keep a strip of bare glass along every edge.
+        edge_distance = np.minimum(np.minimum(u, gw / unit - u), np.minimum(v, gh / unit - v))
+        presence = np.minimum(presence, (edge_distance - 0.07) * 3)
         kind = _gaussian_filtered(rng, (gh, gw), 0.07 * unit) * np.float32(0.8)
         kind += np.float32(rng.uniform(-0.2, 0.2))
         return cls(width, height, cell, presence.astype(np.float32), kind.astype(np.float32))
