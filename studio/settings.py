@@ -102,7 +102,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "studio.lib.locmem_cache.LocMemCache",
             "LOCATION": "slide-studio",
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from studio.access import acall, aget_slide_info
 from studio.auth import ais_authenticated
+from studio.lean import lean_route
 from studio.views.forms import ImageForm, SlideForm, form_errors
 from tileserver.errors import TileServerError
 from tileserver.types import EncodedImage, SlideInfo
@@ -26,6 +27,7 @@ IMAGE_CACHE_SECONDS = 3600
 ASSOCIATED_IMAGES = ("thumbnail", "label", "macro")
 
 
+@lean_route
 @require_GET
 async def tile(request: HttpRequest, fingerprint: str, z: int, x: int, y: int) -> HttpResponseBase:
     if not await ais_authenticated(request):
@@ -57,6 +59,7 @@ async def tile(request: HttpRequest, fingerprint: str, z: int, x: int, y: int) -
     return _image(image, etag, TILE_CACHE_CONTROL)
 
 
+@lean_route
 @require_GET
 async def associated_image(request: HttpRequest, kind: str) -> HttpResponseBase:
     if kind not in ASSOCIATED_IMAGES:

@@ -1,0 +1,312 @@
+"""Tile throughput of the studio's tile route, beside OpenSlide read + encode as reference.
+
+Starts the studio (Daphne, one or more processes on one port, a database of its own),
+logs in over HTTP like a browser, then requests random native-resolution tiles of the
+largest demo slide at concurrency 8 and 64: first cold (fresh server, tiles never asked
+for), then warm (the same tiles again). The reference runs in the same invocation on the
+same tiles: OpenSlide read_region + JPEG encode in a loop (one thread), and Deep Zoom tiles
+(254 px + 1 overlap, OpenSlide's own example server's grid) in two processes.
+
+    python bench/tiles.py [--slide PATH] [--tiles N] [--workers 1 2]
+
+Prints a table; nothing here asserts a speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+USER, PASSWORD = "bench", "bench-tiles-password"
+
+
+@dataclass
+class Figures:
+    name: str
+    count: int
+    seconds: float
+    latencies: list[float]
+    errors: int = 0
+
+    def row(self) -> str:
+        lat = sorted(self.latencies)
+        p50 = lat[len(lat) // 2] * 1000 if lat else float("nan")
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
+        rate = self.count / self.seconds if self.seconds else 0.0
+        errors = f"  ({self.errors} errors)" if self.errors else ""
+        return f"{self.name:<44} {rate:>9.0f} {p50:>9.1f} {p99:>9.1f}{errors}"
+
+
+# --- the studio under test -------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Studio:
+    """The studio in its own processes, with its own database, serving SLIDES_DIR."""
+
+    def __init__(self, slides_dir: Path, workers: int) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="studio-bench-"))
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "SLIDES_DIR": str(slides_dir),
+            "DATABASE_URL": f"sqlite:///{self.dir / 'db.sqlite3'}",
+            "VAR_DIR": str(self.dir),
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-" + "x" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            "DJANGO_SETTINGS_MODULE": "studio.settings",
+        }
+        manage = [PYTHON, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=self.env, check=True)
+        subprocess.run(
+            [*manage, "ensure_demo_user", USER, PASSWORD],
+            env=self.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        from studio.management.commands.serve import bind
+
+        daphne = str(Path(PYTHON).parent / "daphne")
+        self.processes = []
+        for _ in range(workers):
+            sock = bind("127.0.0.1", self.port)
+            self.processes.append(
+                subprocess.Popen(
+                    [daphne, "--fd", str(sock.fileno()), "studio.asgi:application"],
+                    pass_fds=[sock.fileno()],
+                    env=self.env,
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            sock.close()
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(self.url + "/login/", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("the studio did not start within 30 s")
+
+    def login(self) -> str:
+        """The session cookie of a logged-in user, got the way a browser gets it."""
+        http = requests.Session()
+        page = http.get(self.url + "/login/", timeout=10)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, "no CSRF token on the login page"
+        reply = http.post(
+            self.url + "/login/",
+            data={"username": USER, "password": PASSWORD, "csrfmiddlewaretoken": token[1]},
+            headers={"Referer": self.url + "/login/"},
+            timeout=10,
+        )
+        reply.raise_for_status()
+        cookie = http.cookies.get("sessionid")
+        assert cookie, "login did not set a session cookie"
+        return cookie
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# --- load: a lean keep-alive HTTP/1.1 client in its own process ---------------------------
+
+
+async def _connection(port: int, paths: list[str], cookie: str, out: list, errors: list) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = f"Host: 127.0.0.1:{port}\r\nCookie: sessionid={cookie}\r\nConnection: keep-alive\r\n\r\n"
+    for path in paths:
+        started = time.perf_counter()
+        writer.write(f"GET {path} HTTP/1.1\r\n{head}".encode())
+        await writer.drain()
+        status_line, *header_lines = (await reader.readuntil(b"\r\n\r\n")).split(b"\r\n")
+        headers = dict(line.decode().lower().split(":", 1) for line in header_lines if b":" in line)
+        if "content-length" in headers:
+            await reader.readexactly(int(headers["content-length"]))
+        elif "chunked" in headers.get("transfer-encoding", ""):
+            while size := int((await reader.readline()).strip(), 16):
+                await reader.readexactly(size + 2)
+            await reader.readline()
+        out.append(time.perf_counter() - started)
+        if b" 200 " not in status_line + b" ":
+            errors.append(status_line)
+    writer.close()
+
+
+async def _load(port: int, paths: list[str], cookie: str, concurrency: int) -> tuple:
+    latencies: list[float] = []
+    errors: list[bytes] = []
+    shares = [paths[i::concurrency] for i in range(concurrency)]
+    started = time.perf_counter()
+    await asyncio.gather(*(_connection(port, s, cookie, latencies, errors) for s in shares))
+    return time.perf_counter() - started, latencies, len(errors)
+
+
+def run_load(port: int, paths: list[str], cookie: str, concurrency: int) -> tuple:
+    return asyncio.run(_load(port, paths, cookie, concurrency))
+
+
+# --- reference: OpenSlide read + encode ---------------------------------------------------
+
+
+def reference_read_encode(slide_file: str, tiles: list[tuple[int, int]], size: int) -> tuple:
+    import openslide
+
+    slide = openslide.OpenSlide(slide_file)
+    latencies = []
+    started = time.perf_counter()
+    for x, y in tiles:
+        t = time.perf_counter()
+        image = slide.read_region((x * size, y * size), 0, (size, size)).convert("RGB")
+        image.save(io.BytesIO(), "JPEG", quality=90)
+        latencies.append(time.perf_counter() - t)
+    return time.perf_counter() - started, latencies
+
+
+def reference_deepzoom(slide_file: str, tiles: list[tuple[int, int]]) -> tuple:
+    import openslide
+    from openslide.deepzoom import DeepZoomGenerator
+
+    generator = DeepZoomGenerator(openslide.OpenSlide(slide_file), tile_size=254, overlap=1)
+    level = generator.level_count - 1
+    cols, rows = generator.level_tiles[level]
+    latencies = []
+    started = time.perf_counter()
+    for x, y in tiles:
+        t = time.perf_counter()
+        generator.get_tile(level, (x % cols, y % rows)).save(io.BytesIO(), "JPEG", quality=75)
+        latencies.append(time.perf_counter() - t)
+    return time.perf_counter() - started, latencies
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def largest_slide(slides_dir: Path) -> tuple[str, Path]:
+    import openslide
+
+    best = max(
+        (p for p in slides_dir.rglob("*.svs") if not p.name.startswith(".")),
+        key=lambda p: openslide.OpenSlide(p).dimensions[0] * openslide.OpenSlide(p).dimensions[1],
+    )
+    return best.relative_to(slides_dir).as_posix(), best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--slides-dir", default=os.environ.get("SLIDES_DIR", "var/slides"))
+    parser.add_argument("--slide", help="virtual path of the slide (default: the largest)")
+    parser.add_argument("--tiles", type=int, default=3000, help="tiles per cold run")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    slides_dir = Path(args.slides_dir).resolve()
+    if args.slide:
+        slide_path, slide_file = args.slide, slides_dir / args.slide
+    else:
+        slide_path, slide_file = largest_slide(slides_dir)
+
+    import openslide
+
+    width, height = openslide.OpenSlide(slide_file).dimensions
+    size = 256
+    # Whole tiles only: random native-resolution tiles, as a pathologist panning at 40x.
+    cols, rows = width // size, height // size
+    rng = random.Random(args.seed)
+    pool = rng.sample([(x, y) for x in range(cols) for y in range(rows)], 2 * args.tiles)
+    cold_8, cold_64 = pool[: args.tiles], pool[args.tiles :]
+
+    print(f"slide {slide_path}: {width} x {height} px, {cols * rows} whole tiles at level 0")
+    print(f"{os.cpu_count()} cores; load client in its own process on the same machine\n")
+    header = f"{'run':<44} {'tiles/s':>9} {'p50 ms':>9} {'p99 ms':>9}"
+    print(header)
+    print("-" * len(header))
+
+    seconds, lat = reference_read_encode(str(slide_file), cold_8[:1000], size)
+    print(Figures("reference: OpenSlide read+encode, 1 thread", 1000, seconds, lat).row())
+    with ProcessPoolExecutor(2) as pool_2:
+        halves = [cold_8[:500], cold_8[500:1000]]
+        started = time.perf_counter()
+        results = list(pool_2.map(reference_deepzoom, [str(slide_file)] * 2, halves))
+        seconds = time.perf_counter() - started
+    lat = [v for _, part in results for v in part]
+    print(Figures("reference: Deep Zoom get_tile, 2 processes", 1000, seconds, lat).row())
+
+    for workers in args.workers:
+        studio = Studio(slides_dir, workers)
+        try:
+            cookie = studio.login()
+            info = requests.get(
+                f"{studio.url}/viewer/",
+                params={"slide": slide_path},
+                cookies={"sessionid": cookie},
+                timeout=30,
+            )
+            info.raise_for_status()
+            fingerprint = re.search(r'"fingerprint":\s*"([^"]+)"', info.text)
+            assert fingerprint, "the viewer page carries no fingerprint"
+            z = max_zoom(width, height, size)
+
+            def url(x: int, y: int, fp: str = fingerprint[1], z: int = z) -> str:
+                return f"/tiles/{fp}/{z}/{x}_{y}.jpg?slide={requests.utils.quote(slide_path)}"
+
+            label = f"studio, {workers} process{'es' if workers > 1 else ''}"
+            with ProcessPoolExecutor(1) as client:
+                for concurrency, tiles in ((8, cold_8), (64, cold_64)):
+                    paths = [url(x, y) for x, y in tiles]
+                    for phase in ("cold", "warm"):
+                        seconds, lat, errors = client.submit(
+                            run_load, studio.port, paths, cookie, concurrency
+                        ).result()
+                        name = f"{label}, {phase}, concurrency {concurrency}"
+                        print(Figures(name, len(paths), seconds, lat, errors).row())
+        finally:
+            studio.stop()
+
+
+def max_zoom(width: int, height: int, size: int) -> int:
+    z = 0
+    while size * 2**z < max(width, height):
+        z += 1
+    return z
+
+
+if __name__ == "__main__":
+    main()
