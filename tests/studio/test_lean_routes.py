@@ -1,0 +1,101 @@
+"""The lean ASGI path: tile and image routes served without the middleware chain.
+
+Django's test client goes through the full handler, so these tests call the project's
+real ASGI application the way Daphne does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import HttpCommunicator
+from django.conf import settings
+from django.test import Client
+
+from studio.asgi import application
+from studio.lean import LeanRoutes
+from tests.base import decode_image
+from tileserver import engine
+
+SLIDE = "demo/breast/CASE-001/CASE-001-A1.svs"
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def session_cookie(client: Client) -> bytes:
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}".encode()
+
+
+async def _get(path: str, cookie: bytes, method: str) -> dict:
+    headers = (
+        [(b"host", b"127.0.0.1"), (b"cookie", cookie)] if cookie else [(b"host", b"127.0.0.1")]
+    )
+    communicator = HttpCommunicator(application, method, path, headers=headers)
+    return await communicator.get_response(timeout=10)
+
+
+def get(path: str, cookie: bytes = b"", method: str = "GET") -> dict:
+    return async_to_sync(_get)(path, cookie, method)
+
+
+def tile_path(fingerprint: str, z: int, x: int = 0, y: int = 0) -> str:
+    return f"/tiles/{fingerprint}/{z}/{x}_{y}.jpg?slide={quote(SLIDE)}"
+
+
+def header(response: dict, name: bytes) -> bytes | None:
+    return dict(response["headers"]).get(name)
+
+
+def test_tile_routes_are_resolved_as_lean_and_pages_are_not() -> None:
+    routes = LeanRoutes(application)
+    tile = {"type": "http", "method": "GET", "path": "/tiles/fp/0/0_0.jpg"}
+    assert routes._match(tile) is not None
+    assert routes._match({**tile, "method": "POST"}) is None
+    assert routes._match({**tile, "path": "/login/"}) is None
+    assert routes._match({**tile, "path": "/no/such/page/"}) is None
+
+
+def test_it_serves_a_tile_to_a_logged_in_user_through_asgi(
+    slides_dir: Path, owner_client: Client
+) -> None:
+    info = engine.slide_info(SLIDE)
+    response = get(tile_path(info.fingerprint, info.max_zoom_level), session_cookie(owner_client))
+    assert response["status"] == 200
+    image = decode_image(response["body"])
+    assert image.format == "JPEG" and image.size == (info.tile_size, info.tile_size)
+    assert header(response, b"Content-Length") == str(len(response["body"])).encode()
+    assert header(response, b"ETag") == f'"{info.fingerprint}-{info.max_zoom_level}-0-0"'.encode()
+    assert b"Cookie" in header(response, b"Vary")
+    assert header(response, b"X-Content-Type-Options") == b"nosniff"
+
+
+def test_it_refuses_tiles_without_a_session(slides_dir: Path) -> None:
+    info = engine.slide_info(SLIDE)
+    response = get(tile_path(info.fingerprint, 0))
+    assert response["status"] == 401
+    assert not response["body"].startswith(b"\xff\xd8")
+
+
+def test_it_refuses_a_forged_session_cookie(slides_dir: Path) -> None:
+    info = engine.slide_info(SLIDE)
+    forged = f"{settings.SESSION_COOKIE_NAME}=notarealsessionkey1234567890abcd".encode()
+    response = get(tile_path(info.fingerprint, 0), forged)
+    assert response["status"] == 401
+
+
+def test_other_methods_on_a_tile_url_go_through_django(
+    slides_dir: Path, owner_client: Client
+) -> None:
+    info = engine.slide_info(SLIDE)
+    response = get(tile_path(info.fingerprint, 0), session_cookie(owner_client), "POST")
+    # The full handler answers: CSRF refuses the POST before the view's GET-only check.
+    assert response["status"] in (403, 405)
+
+
+def test_pages_still_get_the_middleware_chain() -> None:
+    response = get("/login/")
+    assert response["status"] == 200
+    assert header(response, b"X-Frame-Options") == b"DENY"
