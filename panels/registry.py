@@ -21,25 +21,31 @@ class PanelType:
     title: str
     # Slide-aware panels re-render when the selected slide changes.
     slide_aware: bool
+    # The URL name of the view that renders the panel's content (loaded with htmx into the
+    # panel), or None for panels the cockpit's JavaScript mounts itself (the viewer).
+    # Custom panels are reversed with `layout_id` and `panel_id`, or as USER_CUSTOM_URL_NAME
+    # with `pk` for the ones a user defined.
+    url_name: str | None
 
 
 PANEL_TYPES: dict[str, PanelType] = {
     p.name: p
     for p in (
-        PanelType("browser", "Slide browser", slide_aware=False),
-        PanelType("viewer", "Viewer", slide_aware=True),
-        PanelType("info", "Slide info", slide_aware=True),
-        PanelType("thumbnail", "Thumbnail", slide_aware=True),
-        PanelType("label", "Label", slide_aware=True),
-        PanelType("macro", "Macro", slide_aware=True),
-        PanelType("annotations", "Annotations", slide_aware=True),
-        PanelType("shared-links", "Shared links", slide_aware=False),
-        PanelType("custom", "Custom panel", slide_aware=True),
+        PanelType("browser", "Slide browser", slide_aware=False, url_name="panels:browser"),
+        PanelType("viewer", "Viewer", slide_aware=True, url_name=None),
+        PanelType("info", "Slide info", slide_aware=True, url_name="panels:info"),
+        PanelType("thumbnail", "Thumbnail", slide_aware=True, url_name="panels:thumbnail"),
+        PanelType("label", "Label", slide_aware=True, url_name="panels:label"),
+        PanelType("macro", "Macro", slide_aware=True, url_name="panels:macro"),
+        PanelType("annotations", "Annotations", slide_aware=True, url_name="panels:annotations"),
+        PanelType("shared-links", "Shared links", slide_aware=False, url_name="sharing:panel"),
+        PanelType("custom", "Custom panel", slide_aware=True, url_name="panels:custom"),
     )
 }
 
 # Only <custom-panel> (which carries a url-template) may create a panel of this type.
 CUSTOM_PANEL_TYPE = "custom"
+USER_CUSTOM_URL_NAME = "panels:user-custom"
 
 
 @dataclass(frozen=True)
