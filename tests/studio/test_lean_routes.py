@@ -34,7 +34,11 @@ async def _get(path: str, cookie: bytes, method: str) -> dict:
         [(b"host", b"127.0.0.1"), (b"cookie", cookie)] if cookie else [(b"host", b"127.0.0.1")]
     )
     communicator = HttpCommunicator(application, method, path, headers=headers)
-    return await communicator.get_response(timeout=10)
+    response = await communicator.get_response(timeout=10)
+    # Django's handler waits for the disconnect before it closes the request body.
+    await communicator.send_input({"type": "http.disconnect"})
+    await communicator.wait(timeout=10)
+    return response
 
 
 def get(path: str, cookie: bytes = b"", method: str = "GET") -> dict:
