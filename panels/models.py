@@ -69,3 +69,15 @@ class UserCustomPanel(models.Model):
     def panel_id(self) -> str:
         """The id of its panel in the panel manager (never clashes with a layout's ids)."""
         return f"user-custom-{self.pk}"
+
+
+class CockpitPreference(models.Model):
+    """Which layout a user's cockpit shows when they open it without `?layout=`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cockpit_preference"
+    )
+    layout_id = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.layout_id}"
