@@ -81,6 +81,7 @@ class Studio:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SESSION_COOKIE_SECURE": "false",
             "CSRF_COOKIE_SECURE": "false",
+            "SECURE_SSL_REDIRECT": "false",
             "DJANGO_SETTINGS_MODULE": "studio.settings",
         }
         manage = [PYTHON, str(ROOT / "manage.py")]
