@@ -1,15 +1,18 @@
-"""What a request may see of the tile server, and the calls made on its user's behalf.
+"""What a request may see of the tile server, and the calls made on someone's behalf.
 
-Every view gets slides through these getters, so permission rules (share links later) have
-one place to live. Today any logged-in user may see every slide the tile server serves.
+Every view gets slides through these getters, so permission rules have one place to live.
+A call runs with a `TileSession`: whose tile-server session ID to use, and how to open a
+new one when it has expired. A logged-in user's request uses their own session
+(`RequestSession`); a share link's recipient borrows the link owner's (`UserSession`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -23,45 +26,116 @@ T = TypeVar("T")
 
 # Slide info is cached briefly: it carries the fingerprint every tile request checks.
 SLIDE_INFO_SECONDS = 60
+# How long a user's tile-server session ID is reused for calls made on their behalf.
+USER_SESSION_SECONDS = 300
 
 Call = Callable[[TileClient, str], T]
 
 
-def call(request: HttpRequest, func: Call[T]) -> T:
+class TileSession(Protocol):
+    """Where a call's tile-server session ID comes from; `renew` opens a fresh one."""
+
+    def get(self, *, renew: bool = False) -> str: ...
+
+    async def aget(self, *, renew: bool = False) -> str: ...
+
+
+class RequestSession:
+    """The logged-in user's own session, kept in their Django session."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    def get(self, *, renew: bool = False) -> str:
+        return tile_session_id(self.request, renew=renew)
+
+    async def aget(self, *, renew: bool = False) -> str:
+        return await atile_session_id(self.request, renew=renew)
+
+
+class UserSession:
+    """A session of the user with id `user_id`, opened without their password.
+
+    Share links show slides as their owner sees them. The session ID is kept in the cache,
+    so a warm request makes no database query.
+    """
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+        self.key = f"studio:user-tile-session:{user_id}"
+
+    def get(self, *, renew: bool = False) -> str:
+        session_id = None if renew else cache.get(self.key)
+        if not session_id:
+            session_id = self._open()
+            cache.set(self.key, session_id, USER_SESSION_SECONDS)
+        return session_id
+
+    async def aget(self, *, renew: bool = False) -> str:
+        session_id = None if renew else await cache.aget(self.key)
+        if not session_id:
+            session_id = await run_blocking(self._open)
+            await cache.aset(self.key, session_id, USER_SESSION_SECONDS)
+        return session_id
+
+    def _open(self) -> str:
+        user = get_user_model().objects.filter(pk=self.user_id).first()
+        if user is None:
+            raise NotAuthenticated("This account no longer exists.")
+        return get_client().session_for_user(user)
+
+
+def call_with(session: TileSession, func: Call[T]) -> T:
     """Run `func(client, session_id)`, reopening an expired tile-server session once."""
     client = get_client()
     try:
-        return func(client, tile_session_id(request))
+        return func(client, session.get())
     except NotAuthenticated:
-        return func(client, tile_session_id(request, renew=True))
+        return func(client, session.get(renew=True))
 
 
-async def acall(request: HttpRequest, func: Call[T]) -> T:
-    """`call` for async views: the blocking part runs in the tile thread pool."""
+async def acall_with(session: TileSession, func: Call[T]) -> T:
+    """`call_with` for async views: the blocking part runs in the tile thread pool."""
     client = get_client()
     try:
-        return await run_blocking(func, client, await atile_session_id(request))
+        return await run_blocking(func, client, await session.aget())
     except NotAuthenticated:
-        session_id = await atile_session_id(request, renew=True)
+        session_id = await session.aget(renew=True)
         return await run_blocking(func, client, session_id)
 
 
-def get_slide_info(request: HttpRequest, path_or_uid: str) -> SlideInfo:
+def call(request: HttpRequest, func: Call[T]) -> T:
+    return call_with(RequestSession(request), func)
+
+
+async def acall(request: HttpRequest, func: Call[T]) -> T:
+    return await acall_with(RequestSession(request), func)
+
+
+def slide_info_with(session: TileSession, path_or_uid: str) -> SlideInfo:
     key = _slide_info_key(path_or_uid)
     info = cache.get(key)
     if info is None:
-        info = call(request, lambda client, sid: client.slide_info(sid, path_or_uid))
+        info = call_with(session, lambda client, sid: client.slide_info(sid, path_or_uid))
         cache.set(key, info, SLIDE_INFO_SECONDS)
     return info
 
 
-async def aget_slide_info(request: HttpRequest, path_or_uid: str) -> SlideInfo:
+async def aslide_info_with(session: TileSession, path_or_uid: str) -> SlideInfo:
     key = _slide_info_key(path_or_uid)
     info = await cache.aget(key)
     if info is None:
-        info = await acall(request, lambda client, sid: client.slide_info(sid, path_or_uid))
+        info = await acall_with(session, lambda client, sid: client.slide_info(sid, path_or_uid))
         await cache.aset(key, info, SLIDE_INFO_SECONDS)
     return info
+
+
+def get_slide_info(request: HttpRequest, path_or_uid: str) -> SlideInfo:
+    return slide_info_with(RequestSession(request), path_or_uid)
+
+
+async def aget_slide_info(request: HttpRequest, path_or_uid: str) -> SlideInfo:
+    return await aslide_info_with(RequestSession(request), path_or_uid)
 
 
 def _slide_info_key(path_or_uid: str) -> str:

@@ -8,12 +8,14 @@ meaning and browsers may keep them forever.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_GET
 
-from studio.access import acall, aget_slide_info
+from studio.access import RequestSession, TileSession, acall_with, aslide_info_with
 from studio.auth import ais_authenticated
 from studio.lean import lean_route
 from studio.views.forms import ImageForm, SlideForm, form_errors
@@ -31,19 +33,42 @@ ASSOCIATED_IMAGES = ("thumbnail", "label", "macro")
 @require_GET
 async def tile(request: HttpRequest, fingerprint: str, z: int, x: int, y: int) -> HttpResponseBase:
     if not await ais_authenticated(request):
-        return _text(401, "Log in to see this slide.")
+        return text_response(401, "Log in to see this slide.")
     form = SlideForm(request.GET)
     if not form.is_valid():
-        return _text(400, form_errors(form))
+        return text_response(400, form_errors(form))
     slide = form.cleaned_data["slide"]
+    return await serve_tile(RequestSession(request), request, slide, fingerprint, z, x, y)
+
+
+@lean_route
+@require_GET
+async def associated_image(request: HttpRequest, kind: str) -> HttpResponseBase:
+    if kind not in ASSOCIATED_IMAGES:
+        return text_response(404, "No such image.")
+    if not await ais_authenticated(request):
+        return text_response(401, "Log in to see this slide.")
+    form = ImageForm(request.GET)
+    if not form.is_valid():
+        return text_response(400, form_errors(form))
+    return await serve_associated_image(RequestSession(request), request, kind, form.cleaned_data)
+
+
+# The serving itself, shared by the studio's routes and the share links' routes: each
+# checks who may see `slide` first, then hands over with the tile-server session to use.
+
+
+async def serve_tile(
+    session: TileSession, request: HttpRequest, slide: str, fingerprint: str, z: int, x: int, y: int
+) -> HttpResponse:
     try:
-        info = await aget_slide_info(request, slide)
+        info = await aslide_info_with(session, slide)
     except TileServerError as e:
-        return _text(e.status, e.message)
+        return text_response(e.status, e.message)
     if info.fingerprint != fingerprint:
-        return _text(404, "This tile address is out of date: the slide has changed.")
+        return text_response(404, "This tile address is out of date: the slide has changed.")
     if not _tile_exists(info, x, y, z):
-        return _text(400, f"There is no tile {x}, {y} at zoom level {z}.")
+        return text_response(400, f"There is no tile {x}, {y} at zoom level {z}.")
 
     etag = f'"{fingerprint}-{z}-{x}-{y}"'
     if _matches(request, etag):
@@ -52,29 +77,23 @@ async def tile(request: HttpRequest, fingerprint: str, z: int, x: int, y: int) -
     image = await cache.aget(key)
     if image is None:
         try:
-            image = await acall(request, lambda client, sid: client.tile(sid, slide, x, y, z))
+            image = await acall_with(session, lambda client, sid: client.tile(sid, slide, x, y, z))
         except TileServerError as e:
-            return _text(e.status, e.message)
+            return text_response(e.status, e.message)
         await cache.aset(key, image, TILE_CACHE_SECONDS)
     return _image(image, etag, TILE_CACHE_CONTROL)
 
 
-@lean_route
-@require_GET
-async def associated_image(request: HttpRequest, kind: str) -> HttpResponseBase:
-    if kind not in ASSOCIATED_IMAGES:
-        return _text(404, "No such image.")
-    if not await ais_authenticated(request):
-        return _text(401, "Log in to see this slide.")
-    form = ImageForm(request.GET)
-    if not form.is_valid():
-        return _text(400, form_errors(form))
-    slide = form.cleaned_data["slide"]
-    width, height = form.cleaned_data["w"] or 0, form.cleaned_data["h"] or 0
+async def serve_associated_image(
+    session: TileSession, request: HttpRequest, kind: str, query: dict[str, Any]
+) -> HttpResponse:
+    """`kind` is one of ASSOCIATED_IMAGES; `query` is a valid ImageForm's cleaned data."""
+    slide = query["slide"]
+    width, height = query["w"] or 0, query["h"] or 0
     try:
-        info = await aget_slide_info(request, slide)
+        info = await aslide_info_with(session, slide)
     except TileServerError as e:
-        return _text(e.status, e.message)
+        return text_response(e.status, e.message)
 
     etag = f'"{info.fingerprint}-{kind}-{width}x{height}"'
     if _matches(request, etag):
@@ -83,11 +102,11 @@ async def associated_image(request: HttpRequest, kind: str) -> HttpResponseBase:
     image = await cache.aget(key)
     if image is None:
         try:
-            image = await acall(
-                request, lambda client, sid: getattr(client, kind)(sid, slide, width, height)
+            image = await acall_with(
+                session, lambda client, sid: getattr(client, kind)(sid, slide, width, height)
             )
         except TileServerError as e:
-            return _text(e.status, e.message)
+            return text_response(e.status, e.message)
         await cache.aset(key, image, IMAGE_CACHE_SECONDS)
     return _image(image, etag, IMAGE_CACHE_CONTROL)
 
@@ -122,5 +141,5 @@ def _not_modified(etag: str, cache_control: str) -> HttpResponse:
     return response
 
 
-def _text(status: int, message: str) -> HttpResponse:
+def text_response(status: int, message: str) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
