@@ -15,7 +15,7 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"  # noqa: S105 (development only)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
     raise environ.ImproperlyConfigured("set SECRET_KEY: DEBUG is off and no key was given")
