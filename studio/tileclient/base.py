@@ -35,7 +35,16 @@ class TileClient(Protocol):
 
     def slides(self, session_id: str, path: str) -> list[str]: ...
 
+    def find_slides(self, session_id: str, path: str, pattern: str) -> list[str]:
+        """Slides anywhere below folder `path` (all roots if empty) whose path contains
+        `pattern`, ignoring case."""
+        ...
+
     def slide_info(self, session_id: str, path_or_uid: str) -> SlideInfo: ...
+
+    def barcode_text(self, session_id: str, path_or_uid: str) -> str:
+        """The text of the label's barcode; "" when the slide has none."""
+        ...
 
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage: ...
 

@@ -65,9 +65,17 @@ class EmbeddedClient:
         self.check_session(session_id)
         return engine.slides(path)
 
+    def find_slides(self, session_id: str, path: str, pattern: str) -> list[str]:
+        self.check_session(session_id)
+        return engine.find_slides(path, pattern)
+
     def slide_info(self, session_id: str, path_or_uid: str) -> SlideInfo:
         self.check_session(session_id)
         return engine.slide_info(path_or_uid)
+
+    def barcode_text(self, session_id: str, path_or_uid: str) -> str:
+        self.check_session(session_id)
+        return engine.barcode_text(path_or_uid)
 
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage:
         self.check_session(session_id)

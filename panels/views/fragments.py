@@ -1,0 +1,166 @@
+"""The slide-aware panels of the cockpit as server-rendered fragments.
+
+The cockpit loads each panel with htmx (`?slide=<path>`) and gets the panel's partial; a
+plain request gets a small page around the same partial, so every panel also works as a
+link. A tile-server failure becomes a banner that polls until the slide is readable again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from panels.views.decorators import login_again, panel_login_required
+from panels.views.forms import BrowserForm, PanelSlideForm
+from studio.access import call, get_slide_info
+from studio.lib.paths import basename, breadcrumbs
+from studio.views.forms import form_errors
+from tileserver.errors import BadPath, BadRequest, NotAuthenticated, TileServerError
+
+BROWSER_PAGE_SIZE = 48
+GALLERY_THUMBNAIL = (160, 120)
+PANEL_IMAGE_SIDE = 640
+# PMA.core's names of the associated images, as SlideInfo.associated_images lists them.
+ASSOCIATED_NAMES = {"thumbnail": "Thumbnail", "label": "Barcode", "macro": "Macro"}
+IMAGE_TITLES = {"thumbnail": "Thumbnail", "label": "Label", "macro": "Macro"}
+
+
+def render_panel(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """The panel's partial for htmx, the page around it otherwise."""
+    name = f"{template}#panel" if request.htmx else template
+    return render(request, name, context, status=status)
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    context = {"title": "Bad request", "message": message}
+    return render_panel(request, "panels/message.html", context, status=400)
+
+
+def unreadable(request: HttpRequest, error: TileServerError, title: str) -> HttpResponse:
+    """A banner that re-asks for the panel every few seconds until it can be shown.
+
+    htmx swaps only 2xx answers, so the banner comes with 200 for htmx and with the
+    error's own status for a plain request.
+    """
+    context = {"title": title, "message": error.message, "retry_url": request.get_full_path()}
+    status = 200 if request.htmx else error.status
+    return render_panel(request, "panels/unreadable.html", context, status=status)
+
+
+def tile_server_failure(request: HttpRequest, error: TileServerError, title: str) -> HttpResponse:
+    if isinstance(error, NotAuthenticated):
+        # The tile server no longer knows this user: log in again.
+        return login_again(request)
+    if isinstance(error, BadPath | BadRequest):
+        return bad_request(request, error.message)
+    return unreadable(request, error, title)
+
+
+def slide_or_error(request: HttpRequest) -> tuple[str, HttpResponse | None]:
+    form = PanelSlideForm(request.GET)
+    if not form.is_valid():
+        return "", bad_request(request, form_errors(form))
+    return form.cleaned_data["slide"], None
+
+
+@panel_login_required
+@require_GET
+def browser(request: HttpRequest) -> HttpResponse:
+    form = BrowserForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form_errors(form))
+    folder, query = form.cleaned_data["folder"], form.cleaned_data["q"].strip()
+    try:
+        entries = _browser_entries(request, folder, query)
+    except TileServerError as e:
+        return tile_server_failure(request, e, "The slide browser")
+    page = Paginator(entries, BROWSER_PAGE_SIZE).get_page(form.cleaned_data["page"])
+    context = {
+        "folder": folder,
+        "folder_name": basename(folder) if folder else "All slides",
+        "breadcrumbs": breadcrumbs(folder),
+        "query": query,
+        "view": form.cleaned_data["view"],
+        "selected": form.cleaned_data["slide"],
+        "page": page,
+        "thumbnail_size": GALLERY_THUMBNAIL,
+    }
+    if request.htmx and form.cleaned_data["page"] > 1:
+        # "Load more" appends the next page's items to the list already shown.
+        return render(request, "panels/browser.html#items", context)
+    return render_panel(request, "panels/browser.html", context)
+
+
+def _browser_entries(request: HttpRequest, folder: str, query: str) -> list[dict[str, str]]:
+    """Folders, then slides, of `folder`; or the slides below it matching `query`."""
+    if query:
+        found = call(request, lambda client, sid: client.find_slides(sid, folder, query))
+        prefix = f"{folder}/" if folder else ""
+        return [
+            {"kind": "slide", "path": path, "name": path.removeprefix(prefix)} for path in found
+        ]
+    if folder:
+        folders = call(request, lambda client, sid: client.directories(sid, folder))
+        slides = call(request, lambda client, sid: client.slides(sid, folder))
+    else:
+        folders = call(request, lambda client, sid: client.root_directories(sid))
+        slides = []
+    return [{"kind": "folder", "path": p, "name": basename(p)} for p in folders] + [
+        {"kind": "slide", "path": p, "name": basename(p)} for p in slides
+    ]
+
+
+@panel_login_required
+@require_GET
+def info(request: HttpRequest) -> HttpResponse:
+    slide, error = slide_or_error(request)
+    if error:
+        return error
+    context: dict[str, Any] = {"slide": slide, "panel_title": "Slide info"}
+    if slide:
+        try:
+            context["info"] = get_slide_info(request, slide)
+            context["barcode"] = call(request, lambda client, sid: client.barcode_text(sid, slide))
+        except TileServerError as e:
+            return tile_server_failure(request, e, "Slide info")
+        context["name"] = basename(slide)
+    return render_panel(request, "panels/info.html", context)
+
+
+@panel_login_required
+@require_GET
+def associated_image(request: HttpRequest, kind: str) -> HttpResponse:
+    slide, error = slide_or_error(request)
+    if error:
+        return error
+    title = IMAGE_TITLES[kind]
+    context: dict[str, Any] = {"slide": slide, "kind": kind, "panel_title": title}
+    if slide:
+        try:
+            slide_info = get_slide_info(request, slide)
+        except TileServerError as e:
+            return tile_server_failure(request, e, title)
+        context.update(
+            name=basename(slide),
+            present=ASSOCIATED_NAMES[kind] in slide_info.associated_images,
+            side=PANEL_IMAGE_SIDE,
+            # The image URL changes with the slide's content, so a re-scan is never stale.
+            version=slide_info.fingerprint,
+        )
+    return render_panel(request, "panels/image.html", context)
+
+
+@panel_login_required
+@require_GET
+def annotations(request: HttpRequest) -> HttpResponse:
+    slide, error = slide_or_error(request)
+    if error:
+        return error
+    context = {"slide": slide, "name": basename(slide), "panel_title": "Annotations"}
+    return render_panel(request, "panels/annotations.html", context)
