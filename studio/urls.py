@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("core/", include("tileserver.urls")),
+    path("panels/", include("panels.cockpit_urls")),
     path("panels/", include("panels.urls")),
     path("", include("sharing.urls")),
     path("", include("studio.views.urls")),

@@ -1,4 +1,4 @@
-"""The studio's pages: the slide browser and the viewer."""
+"""The studio's pages: the slide browser (the cockpit's no-JavaScript fallback) and the viewer."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def tile_server_error_page(request: HttpRequest, error: TileServerError) -> Http
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def browse(request: HttpRequest) -> HttpResponse:
     form = FolderForm(request.GET)
     if not form.is_valid():
         return error_page(request, 400, "Bad folder", form.errors["folder"][0])

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+from panels.views import cockpit
 from studio.views import accounts, images, pages
 
 urlpatterns: list[URLPattern] = [
     path("login/", accounts.login, name="login"),
     path("logout/", accounts.logout, name="logout"),
-    path("", pages.home, name="home"),
+    path("", cockpit.cockpit, name="home"),
+    path("browse/", pages.browse, name="browse"),
     path("viewer/", pages.viewer, name="viewer"),
     path("tiles/<str:fingerprint>/<int:z>/<int:x>_<int:y>.jpg", images.tile, name="tile"),
     path("images/<str:kind>", images.associated_image, name="image"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.base import demo_slides_dir_or_skip
 
@@ -41,6 +41,14 @@ class LiveStudio:
     username: str
     password: str
     slides_dir: Path
+
+    def login(self, page: Page, next_path: str = "/") -> None:
+        """Log in through the login form and wait until `next_path` has loaded."""
+        page.goto(f"{self.url}/login/?next={next_path}")
+        page.get_by_label("Username").fill(self.username)
+        page.get_by_label("Password").fill(self.password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(self.url + next_path)
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +92,7 @@ def live_studio(
             process.wait()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser`")
@@ -92,6 +100,25 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh page (own cookies) in a 1400x900 window; prints the console if the test fails."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(_describe(message)))
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is None or report.failed:
+        print("browser console:\n" + "\n".join(console))
+    context.close()
+
+
+def _describe(message: ConsoleMessage) -> str:
+    return f"{message.type}: {message.text}"
 
 
 @pytest.hookimpl(wrapper=True)

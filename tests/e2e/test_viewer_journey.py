@@ -54,11 +54,7 @@ def test_a_pathologist_views_and_zooms_into_a_slide(
 
     page.on("response", on_response)
 
-    page.goto(live_studio.url + "/")
-    page.get_by_label("Username").fill(live_studio.username)
-    page.get_by_label("Password").fill(live_studio.password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_studio.url + "/")
+    live_studio.login(page, "/browse/")
 
     *folders, name = pick_slide(live_studio.slides_dir).split("/")
     for folder in folders:

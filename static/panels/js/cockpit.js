@@ -1,0 +1,294 @@
+// Starts the cockpit: the panel manager with the layout's (or the user's) arrangement,
+// panel contents (htmx fragments, the viewer), the ribbon's tabs and actions, the "More"
+// dialog, and the selected slide. Sets window.cockpitReady once everything is in place.
+
+import { bindRibbon, hasAction, isPressed, registerAction, setPressed } from "./actions.js";
+import { createPanelManager, leafParams } from "./layout.js";
+import { openMoreDialog, watchMoreDialog } from "./more.js";
+import { SLIDE_EVENT, getSlide, watchSelection } from "./selection.js";
+
+window.cockpitReady = false;
+
+const data = JSON.parse(document.getElementById("cockpit-data").textContent);
+const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+const viewers = new Map(); // panel id → the viewer panel's controller
+let viewerModule = null;
+
+// ---------------------------------------------------------------- notices
+
+let toastTimer = null;
+function notify(message) {
+  const toast = document.getElementById("cockpit-toast");
+  toast.textContent = message;
+  toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    toast.hidden = true;
+  }, 4000);
+}
+
+// ---------------------------------------------------------------- panel contents
+
+function panelUrl(panelId, params) {
+  if (params.type === "custom") {
+    if (params.source === "user") {
+      return data.userPanels.find((p) => p.pk === params.pk)?.url ?? null;
+    }
+    return data.customPanelUrls[panelId] ?? null;
+  }
+  return data.panelTypes[params.type]?.url ?? null;
+}
+
+function withSlide(url) {
+  return `${url}?${new URLSearchParams({ slide: getSlide() })}`;
+}
+
+function message(host, text) {
+  const p = document.createElement("p");
+  p.className = "panel-message";
+  p.textContent = text;
+  host.replaceChildren(p);
+}
+
+// Runs `callback` once `element` is in the document (dockview attaches panels after init).
+function whenConnected(element, callback, frames = 30) {
+  if (element.isConnected) callback();
+  else if (frames > 0) requestAnimationFrame(() => whenConnected(element, callback, frames - 1));
+}
+
+function fragmentPanel(host, panelId, params) {
+  const url = panelUrl(panelId, params);
+  if (!url) {
+    message(host, "This panel is not available yet.");
+    return {};
+  }
+  const body = document.createElement("div");
+  body.className = "panel-body";
+  body.dataset.panelUrl = url;
+  body.dataset.panelType = params.type;
+  body.setAttribute("hx-get", withSlide(url));
+  const slideAware = data.panelTypes[params.type]?.slideAware;
+  body.setAttribute("hx-trigger", slideAware ? `load, ${SLIDE_EVENT} from:body` : "load");
+  const loading = document.createElement("p");
+  loading.className = "panel-message";
+  loading.textContent = "Loading…";
+  body.append(loading);
+  host.replaceChildren(body);
+  whenConnected(body, () => window.htmx.process(body));
+  return {};
+}
+
+async function loadViewerModule() {
+  viewerModule ??= import("./viewer-panel.js").catch((error) => {
+    console.warn("the viewer panel is not available", error);
+    return null;
+  });
+  return viewerModule;
+}
+
+function applyViewerToggles(viewer) {
+  viewer.setNavigator?.(isPressed("viewport.navigator"));
+  viewer.setScalebar?.(isPressed("viewport.scalebar"));
+  viewer.setOverview?.(isPressed("viewport.overview"));
+}
+
+function viewerPanel(host, panelId, params) {
+  const element = document.createElement("div");
+  element.className = "viewer-host";
+  host.replaceChildren(element);
+  let disposed = false;
+  const options = params.options ?? {};
+  whenConnected(element, async () => {
+    const module = await loadViewerModule();
+    if (disposed) return;
+    if (!module?.mountViewer) {
+      message(host, "The viewer is not available yet.");
+      return;
+    }
+    const viewer = module.mountViewer(element, {
+      slide: getSlide(),
+      rows: options.rows ?? 1,
+      columns: options.columns ?? 1,
+      sync: Boolean(options.sync),
+      info_url: data.urls.viewerInfo,
+    });
+    viewers.set(panelId, viewer);
+    applyViewerToggles(viewer);
+    setPressed("grid.sync", Boolean(options.sync));
+  });
+  return {
+    dispose() {
+      disposed = true;
+      viewers.get(panelId)?.destroy?.();
+      viewers.delete(panelId);
+    },
+  };
+}
+
+function createContent(host, params, panelApi) {
+  host.dataset.panelType = params.type;
+  if (params.type === "viewer") return viewerPanel(host, panelApi.id, params);
+  return fragmentPanel(host, panelApi.id, params);
+}
+
+// htmx asks for a panel with the slide selected now, not the one it was created with.
+function followSelection() {
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    const elt = event.detail.elt;
+    if (elt.matches?.(".panel-body[data-panel-url]")) {
+      event.detail.path = withSlide(elt.dataset.panelUrl);
+      elt.setAttribute("hx-get", event.detail.path);
+    }
+    if (event.detail.verb !== "get") event.detail.headers["X-CSRFToken"] = csrfToken;
+  });
+  document.body.addEventListener(SLIDE_EVENT, (event) => {
+    const { slide, cell } = event.detail;
+    if (!slide) return;
+    for (const viewer of viewers.values()) viewer.showSlide?.(slide, cell ?? undefined);
+  });
+}
+
+// ---------------------------------------------------------------- panels by type
+
+function layoutLeaves(node) {
+  if (node.kind === "panel") return [node];
+  return node.children.flatMap(layoutLeaves);
+}
+
+function addPanelOfType(manager, type) {
+  const leaf = layoutLeaves(data.layout.panels).find((l) => l.type === type && !manager.api.getPanel(l.id));
+  if (leaf) return manager.addPanel({ id: leaf.id, title: leaf.title, params: leafParams(leaf) });
+  const params = type === "viewer" ? { type, options: { rows: 1, columns: 1, sync: false } } : { type, options: {} };
+  return manager.addPanel({ id: manager.uniqueId(type), title: data.panelTypes[type].title, params });
+}
+
+function addUserPanel(manager, panel) {
+  const params = { type: "custom", source: "user", pk: panel.pk, options: {} };
+  return manager.addPanel({ id: panel.id, title: panel.title, params });
+}
+
+function syncPanelToggles(manager) {
+  for (const type of Object.keys(data.panelTypes)) {
+    setPressed("panels.toggle", manager.panelsOfType(type).length > 0, (p) => p.panel === type);
+  }
+}
+
+// ---------------------------------------------------------------- ribbon
+
+function bindTabs(ribbon) {
+  const tabs = [...ribbon.querySelectorAll('[role="tab"]')];
+  function select(tab, focus) {
+    for (const other of tabs) {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+    }
+    if (focus) tab.focus();
+  }
+  ribbon.addEventListener("click", (event) => {
+    const tab = event.target.closest('[role="tab"]');
+    if (tab) select(tab, false);
+  });
+  ribbon.addEventListener("keydown", (event) => {
+    const index = tabs.indexOf(event.target);
+    if (index < 0) return;
+    const moves = {
+      ArrowRight: index + 1,
+      ArrowLeft: index - 1,
+      Home: 0,
+      End: tabs.length - 1,
+    };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    select(tabs[(moves[event.key] + tabs.length) % tabs.length], true);
+  });
+}
+
+function forEachViewer(callback) {
+  if (!viewers.size) {
+    notify("Open the viewer panel first (Configure → Panels).");
+    return;
+  }
+  for (const viewer of viewers.values()) callback(viewer);
+}
+
+function registerActions(manager) {
+  registerAction("layout.switch", ({ target }) => {
+    const url = new URL(window.location.href);
+    url.searchParams.set("layout", target);
+    window.location.assign(url);
+  });
+  registerAction("layout.more", () => openMoreDialog());
+  registerAction("layout.reset", async () => {
+    await manager.reset();
+    syncPanelToggles(manager);
+    notify("The panels are back as the layout arranges them.");
+  });
+  for (const name of ["share.slide", "share.folder", "share.grid", "share.dialog"]) {
+    registerAction(name, (params) => {
+      const detail = { action: name, params: { ...params, slide: getSlide() } };
+      document.body.dispatchEvent(new CustomEvent("studio:action", { detail }));
+    });
+  }
+  registerAction("viewport.navigator", ({ pressed }) => forEachViewer((v) => v.setNavigator(pressed)));
+  registerAction("viewport.scalebar", ({ pressed }) => forEachViewer((v) => v.setScalebar(pressed)));
+  registerAction("viewport.overview", ({ pressed }) => forEachViewer((v) => v.setOverview(pressed)));
+  registerAction("viewport.rotate", ({ degrees }) => forEachViewer((v) => v.rotate(degrees ?? 90)));
+  registerAction("viewport.flip", ({ axis }) => forEachViewer((v) => v.flip(axis)));
+  registerAction("grid.set", ({ rows, columns }) => forEachViewer((v) => v.setGrid(rows, columns)));
+  registerAction("grid.sync", ({ pressed }) => forEachViewer((v) => v.setSync(pressed)));
+  for (const name of ["annotations.draw", "annotations.export"]) {
+    registerAction(name, () => notify("Annotations are coming with the annotations feature."));
+  }
+  registerAction("panels.toggle", ({ panel: type }) => {
+    const open = manager.panelsOfType(type);
+    if (open.length) open.forEach((panel) => manager.removePanel(panel));
+    else addPanelOfType(manager, type);
+    syncPanelToggles(manager);
+  });
+  const missing = data.actions.filter((name) => !hasAction(name));
+  if (missing.length) console.error("ribbon actions without a handler:", missing);
+}
+
+// ---------------------------------------------------------------- start
+
+function main() {
+  watchSelection();
+  followSelection();
+  const manager = createPanelManager(document.getElementById("dock"), {
+    tree: data.layout.panels,
+    saveUrl: data.urls.arrangement,
+    csrfToken,
+    createContent,
+  });
+  const source = manager.load(data.arrangement);
+  manager.api.onDidAddPanel(() => syncPanelToggles(manager));
+  manager.api.onDidRemovePanel(() => syncPanelToggles(manager));
+  syncPanelToggles(manager);
+
+  const ribbon = document.querySelector("[data-ribbon]");
+  bindTabs(ribbon);
+  registerActions(manager);
+  bindRibbon(ribbon);
+  watchMoreDialog({
+    csrfToken,
+    addTypes: (types) => types.forEach((type) => addPanelOfType(manager, type)),
+    addUserPanel: (panel) => addUserPanel(manager, panel),
+    userPanelCreated: (panel) => data.userPanels.push(panel),
+    userPanelDeleted: (pk) => {
+      const panel = data.userPanels.find((p) => p.pk === pk);
+      if (panel) manager.api.getPanel(panel.id)?.api.close();
+      data.userPanels = data.userPanels.filter((p) => p.pk !== pk);
+    },
+    userPanels: () => data.userPanels,
+  });
+  document.querySelector("[data-layout-errors] [data-dismiss]")?.addEventListener("click", (event) => {
+    event.target.closest("[data-layout-errors]").remove();
+  });
+
+  window.cockpit = { manager, api: manager.api, viewers, source };
+  window.cockpitReady = true;
+}
+
+main();

@@ -1,0 +1,141 @@
+"""A pathologist arranges the cockpit's panels, and finds them as they left them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from panels.layouts.loader import load_layouts
+from panels.registry import RIBBON_ACTIONS
+from tests.e2e.conftest import LiveStudio
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_MS = 30_000
+ARRANGEMENT = "/panels/arrangement/default/"
+
+
+def open_cockpit(page: Page, live_studio: LiveStudio, query: str = "") -> None:
+    page.goto(f"{live_studio.url}/{query}")
+    page.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+
+
+def tab_titles(page: Page) -> list[str]:
+    return page.locator(".dock .dv-tab").all_inner_texts()
+
+
+def group_of(page: Page, panel_id: str) -> list[str]:
+    """The ids of the panels sharing a group (a tab stack) with `panel_id`."""
+    return page.evaluate(
+        "id => window.cockpit.api.getPanel(id).group.panels.map(p => p.id)", panel_id
+    )
+
+
+def default_leaves() -> list[tuple[str, str]]:
+    layout = load_layouts().get("default")
+    return [(leaf.id, leaf.title) for leaf in layout.panels_list()]
+
+
+@pytest.fixture
+def page(browser_page: Page, live_studio: LiveStudio) -> Page:
+    live_studio.login(browser_page)
+    browser_page.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    # Every journey starts from the layout file's arrangement.
+    with browser_page.expect_response(lambda r: ARRANGEMENT in r.url):
+        browser_page.evaluate("window.cockpit.manager.reset()")
+    return browser_page
+
+
+def test_the_default_layout_shows_its_ribbon_and_panels(
+    page: Page, live_studio: LiveStudio, tmp_path: Path
+) -> None:
+    ribbon = page.get_by_role("navigation", name="Ribbon")
+    tabs = ribbon.get_by_role("tab")
+    assert tabs.all_inner_texts() == ["Home", "Grid", "Annotations", "Configure"]
+    assert ribbon.get_by_role("tabpanel").count() == 1
+    assert ribbon.get_by_role("button", name="Reset").is_visible()
+
+    titles = tab_titles(page)
+    for _, title in default_leaves():
+        assert title in titles
+    # The stack of the default layout: info is the visible tab, the others are stacked.
+    assert group_of(page, "info")[:2] == ["info", "thumbnail"]
+
+    # Every action a layout may name has a handler in the page.
+    assert sorted(page.evaluate("window.studioActions")) == sorted(RIBBON_ACTIONS)
+    page.screenshot(path=str(tmp_path / "cockpit.png"))
+
+
+def test_the_ribbon_works_from_the_keyboard(page: Page) -> None:
+    page.locator("body").focus()
+    ribbon = page.get_by_role("navigation", name="Ribbon")
+    home = ribbon.get_by_role("tab", name="Home")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('role')") == "tab":
+            break
+    assert home.evaluate("e => e === document.activeElement")
+
+    page.keyboard.press("ArrowRight")
+    grid = ribbon.get_by_role("tab", name="Grid")
+    assert grid.evaluate("e => e === document.activeElement")
+    assert grid.get_attribute("aria-selected") == "true"
+    assert ribbon.get_by_role("button", name="2 × 2").is_visible()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert ribbon.get_by_role("tab", name="Configure").get_attribute("aria-selected") == "true"
+
+    # Configure → Panels: hide the macro panel, then bring it back.
+    macro = ribbon.get_by_role("button", name="Macro")
+    assert macro.get_attribute("aria-pressed") == "true"
+    macro.click()
+    assert macro.get_attribute("aria-pressed") == "false"
+    assert "Macro" not in tab_titles(page)
+    macro.click()
+    assert macro.get_attribute("aria-pressed") == "true"
+    assert "Macro" in tab_titles(page)
+
+
+def test_a_dragged_panel_stays_where_it_was_put(
+    page: Page, live_studio: LiveStudio, browser_page: Page
+) -> None:
+    assert "label" in group_of(page, "info")
+    label_tab = page.locator(".dock .dv-tab", has_text="Label").first
+    browser_group = page.locator(".dock .dv-groupview").first
+    target = browser_group.bounding_box()
+    assert target is not None
+
+    with page.expect_request(lambda r: ARRANGEMENT in r.url and r.method == "POST") as saved:
+        label_tab.hover()
+        page.mouse.down()
+        # Onto the lower half of the browser's group: a new group below the browser.
+        page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] * 0.8, steps=12)
+        page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] * 0.85, steps=4)
+        page.mouse.up()
+    state = json.loads(saved.value.post_data or "{}")
+    assert "label" in state["panels"]
+    assert "label" not in group_of(page, "info")
+    moved = group_of(page, "label")
+
+    open_cockpit(page, live_studio)
+    assert page.evaluate("window.cockpit.source") == "saved"
+    assert group_of(page, "label") == moved
+    assert "label" not in group_of(page, "info")
+
+    # Log out and in again: still there.
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{live_studio.url}/login/")
+    live_studio.login(page)
+    page.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    assert group_of(page, "label") == moved
+
+    # Reset puts the label back into the stack of the layout file.
+    with page.expect_request(lambda r: ARRANGEMENT in r.url and r.method == "DELETE"):
+        page.get_by_role("navigation", name="Ribbon").get_by_role("button", name="Reset").click()
+    page.wait_for_function("window.cockpit.api.getPanel('label').group.panels.length > 1")
+    assert "label" in group_of(page, "info")
+    open_cockpit(page, live_studio)
+    assert page.evaluate("window.cockpit.source") == "default"
