@@ -3,6 +3,11 @@
     share = get_share(request, token, slide_path=path)        # sync views
     share = await aget_share(request, token, slide_path=path) # async image routes
 
+The async gate (tiles) keeps the link briefly in the cache (SHARE_CACHE_SECONDS) so that a
+warm tile costs no database query; state is still judged on every request (expiry against
+the clock), and every change of a link drops the cached copy (`forget_share`, called by the
+model's save/delete signals and by the `sharing.actions` functions that update in bulk).
+
 Unknown or deleted token → Http404; expired or suspended → ShareGone (410); password not
 yet given in this browser session → PasswordRequired (page: redirect to the password page;
 images: 403); `slide_path` outside what the link covers → Http404. Nothing is recorded
@@ -11,15 +16,18 @@ here: a page view calls `record_visit` once per opening, tiles never do.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from ipaddress import ip_address
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest
 
 from sharing.models import TOKEN_LENGTH, Share
 
 UNLOCKED_KEY = "share_unlocked"
 MAX_UNLOCKED = 100  # links one browser session remembers; the oldest are forgotten
+SHARE_CACHE_SECONDS = 30
 _TOKEN_SHAPE = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}")
 
 
@@ -56,7 +64,7 @@ def get_share(request: HttpRequest, token: str, *, slide_path: str | None = None
 
 async def aget_share(request: HttpRequest, token: str, *, slide_path: str | None = None) -> Share:
     _check_token_shape(token)
-    share = _check_state(_found(await Share.objects.filter(token=token).afirst()))
+    share = _check_state(_found(await _acached_share(token)))
     if share.has_password and share.unlock_key() not in await request.session.aget(
         UNLOCKED_KEY, []
     ):
@@ -88,6 +96,25 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ip_address(address))
     except ValueError:
         return None
+
+
+def forget_share(token: str) -> None:
+    """Drop the cached copy of a link: call after any change to it."""
+    cache.delete(_share_cache_key(token))
+
+
+def _share_cache_key(token: str) -> str:
+    return "sharing:share:" + hashlib.sha256(token.encode()).hexdigest()[:40]
+
+
+async def _acached_share(token: str) -> Share | None:
+    key = _share_cache_key(token)
+    share = await cache.aget(key)
+    if share is None:
+        share = await Share.objects.filter(token=token).afirst()
+        if share is not None:
+            await cache.aset(key, share, SHARE_CACHE_SECONDS)
+    return share
 
 
 def _check_token_shape(token: str) -> None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from sharing.actions import do_delete, do_reactivate, do_suspend
 from sharing.forms import ShareAdminForm
 from sharing.models import Share, ShareAccess
 
@@ -88,14 +89,17 @@ class ShareAdmin(admin.ModelAdmin):
         query = urlencode({"share__id__exact": share.pk})
         return format_html('<a href="{}?{}">{} entries</a>', url, query, share.accesses.count())
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Share]) -> None:
+        do_delete(queryset)
+
     @admin.action(description="Suspend selected links")
     def suspend(self, request: HttpRequest, queryset: QuerySet[Share]) -> None:
-        count = queryset.update(suspended=True)
+        count = do_suspend(queryset)
         self.message_user(request, f"Suspended {count} link(s).", messages.SUCCESS)
 
     @admin.action(description="Re-activate selected links")
     def reactivate(self, request: HttpRequest, queryset: QuerySet[Share]) -> None:
-        count = queryset.update(suspended=False)
+        count = do_reactivate(queryset)
         expired = queryset.expired().count()  # type: ignore[attr-defined]
         self.message_user(request, f"Re-activated {count} link(s).", messages.SUCCESS)
         if expired:

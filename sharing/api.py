@@ -25,6 +25,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sharing import catalog
+from sharing.actions import create_share
 from sharing.auth import user_for_tile_session
 from sharing.forms import FolderLinkForm, GridLinkForm, ShareOptionsForm, SlideLinkForm
 from sharing.models import Share
@@ -149,20 +150,17 @@ def _first_error(form: forms.Form) -> str:
 
 
 def _save(user: AbstractBaseUser, data: dict[str, Any], **target: Any) -> Share:
-    share = Share(
-        owner=user,
-        expires_at=data["expires_at"],
-        include_annotations=data["include_annotations"],
-        label=data["label"],
-        **target,
-    )
-    share.set_password(data["password"])
     try:
-        share.full_clean()
+        return create_share(
+            user,
+            password=data["password"],
+            expires_at=data["expires_at"],
+            include_annotations=data["include_annotations"],
+            label=data["label"],
+            **target,
+        )
     except ValidationError as e:
         raise BadRequest(" ".join(e.messages)) from None
-    share.save()
-    return share
 
 
 @endpoint

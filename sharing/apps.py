@@ -7,4 +7,4 @@ class SharingConfig(AppConfig):
     name = "sharing"
 
     def ready(self) -> None:
-        from sharing import checks  # noqa: F401 (registers the checks)
+        from sharing import checks, signals  # noqa: F401 (registers the checks and signals)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sharing.lib.paths import clean_path, near_square_grid
-from sharing.models import MAX_GRID_CELLS, Share
+from sharing.models import MAX_GRID_CELLS, Share, grid_problem
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
@@ -81,6 +81,12 @@ class PathField(forms.CharField):
             return clean_path(text) if text else text
         except ValueError as e:
             raise forms.ValidationError(str(e)) from None
+
+
+class ShareFolderForm(forms.Form):
+    """Which subfolder of a folder link the mini-browser shows (the shared folder if empty)."""
+
+    folder = PathField(required=False)
 
 
 class PathListField(forms.Field):
@@ -198,3 +204,99 @@ class QrForm(forms.Form):
     """`?download=1` makes the browser save the QR code instead of showing it."""
 
     download = StrictBooleanField(required=False)
+
+
+EXPIRY_CHOICES = [("", "Never"), ("1h", "1 hour"), ("1d", "1 day"), ("1w", "1 week")]
+EXPIRY_DURATIONS = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "1w": timedelta(weeks=1)}
+
+
+class CreateLinkForm(forms.Form):
+    """The cockpit's share dialog and one-click share buttons.
+
+    The target follows `kind`: a slide, a folder (given, or the slide's folder), or a grid
+    `{"rows", "columns", "sync", "cells": [path or null, ...]}` as the viewer reports it.
+    Expiry is a date and time or a duration from now, not both.
+    """
+
+    kind = forms.ChoiceField(choices=Share.Kind.choices)
+    slide = PathField(required=False)
+    folder = PathField(required=False)
+    grid = forms.JSONField(required=False)
+    password = forms.CharField(required=False, max_length=128, strip=False)
+    expires_at = FutureDateTimeField(required=False)
+    expires_in = forms.ChoiceField(required=False, choices=EXPIRY_CHOICES)
+    include_annotations = StrictBooleanField(required=False)
+    label = forms.CharField(required=False, max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        kind = data["kind"]
+        if kind == Share.Kind.SLIDE and not data["slide"]:
+            self.add_error("slide", "Open a slide to share it.")
+        elif kind == Share.Kind.FOLDER:
+            data["folder"] = data["folder"] or data["slide"].rpartition("/")[0]
+            if not data["folder"]:
+                self.add_error("folder", "Open a folder or a slide to share its folder.")
+        elif kind == Share.Kind.GRID:
+            data["grid"] = self._grid(data)
+        if data["expires_in"] and data["expires_at"]:
+            self.add_error("expires_at", "Give a date and time or a duration, not both.")
+        elif data["expires_in"]:
+            data["expires_at"] = timezone.now() + EXPIRY_DURATIONS[data["expires_in"]]
+        return data
+
+    def _grid(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        grid = data["grid"]
+        if not grid:
+            if not data["slide"]:
+                self.add_error("grid", "Open slides in the viewer to share them as a grid.")
+                return None
+            return {"slides": [data["slide"]], "rows": 1, "columns": 1, "sync": False}
+        if not isinstance(grid, dict) or not isinstance(grid.get("cells"), list):
+            self.add_error("grid", "A grid has rows, columns, sync and cells.")
+            return None
+        # Empty cells are left out: the slides fill the shared grid in reading order.
+        shared = {
+            "slides": [cell for cell in grid["cells"] if cell],
+            "rows": grid.get("rows"),
+            "columns": grid.get("columns"),
+            "sync": bool(grid.get("sync", False)),
+        }
+        problem = grid_problem(shared)
+        if problem:
+            self.add_error("grid", problem)
+            return None
+        return shared
+
+
+class LinkFilterForm(forms.Form):
+    """The shared-links panel's filters."""
+
+    state = forms.ChoiceField(required=False, choices=[("", "All states"), *Share.State.choices])
+    kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *Share.Kind.choices])
+
+
+class RecycleForm(forms.Form):
+    """A recycled link keeps expiry and password unless told otherwise."""
+
+    expiry = forms.ChoiceField(
+        required=False, choices=[("keep", "Keep"), ("never", "Never"), *EXPIRY_CHOICES[1:]]
+    )
+    password = forms.CharField(required=False, max_length=128, strip=False)
+    remove_password = StrictBooleanField(required=False)
+
+    def changes(self) -> dict[str, Any]:
+        """Keyword arguments for `do_recycle`."""
+        data = self.cleaned_data
+        changes: dict[str, Any] = {}
+        if data["expiry"] == "never":
+            changes["expires_at"] = None
+        elif data["expiry"] in EXPIRY_DURATIONS:
+            changes["expires_at"] = timezone.now() + EXPIRY_DURATIONS[data["expiry"]]
+        if data["password"]:
+            changes["password"] = data["password"]
+        elif data["remove_password"]:
+            changes["password"] = ""
+        return changes

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from sharing import catalog, throttle
+from sharing import throttle
 from sharing.access import (
     PasswordRequired,
     ShareGone,
@@ -19,9 +20,14 @@ from sharing.access import (
     unlock,
 )
 from sharing.decorators import embeddable
-from sharing.forms import PasswordForm, QrForm, ShareQueryForm
+from sharing.forms import PasswordForm, QrForm, ShareFolderForm, ShareQueryForm
+from sharing.lib.paths import is_inside
 from sharing.lib.qr import qr_png, qr_svg
 from sharing.models import Share, ShareAccess
+from studio.access import UserSession, call_with, slide_info_with
+from studio.lib.paths import basename, breadcrumbs
+from studio.views.forms import SlideForm
+from studio.views.pages import THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH, viewer_data
 from tileserver.errors import TileServerError
 
 GONE_OUTCOMES = {
@@ -65,7 +71,9 @@ def open_share(request: HttpRequest, token: str) -> HttpResponse:
         return _gone_page(request, gone)
     except PasswordRequired:
         return redirect(_password_url(token, embed=embed))
-    share.record_visit(client_ip(request))
+    if not request.GET.get("folder"):
+        # Moving between a folder link's subfolders is the same visit.
+        share.record_visit(client_ip(request))
     return KIND_PAGES[share.kind](request, share, embed)
 
 
@@ -115,26 +123,52 @@ def _password_page(
     return render(request, "sharing/password.html", context, status=status)
 
 
-# One page per kind of link. These render a summary until the share viewer, the folder
-# mini-browser and the grid page replace them; each receives a share that passed the gate.
+# One page per kind of link; each receives a share that passed the gate. Slides are read
+# with the owner's tile-server session, as the share's image routes do.
 
 
 def slide_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
-    return _summary_page(request, share, slide_count=1, embed=embed)
+    return _viewer_page(request, share, [share.path], rows=1, columns=1, sync=False, embed=embed)
+
+
+def grid_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
+    grid = share.grid
+    return _viewer_page(
+        request,
+        share,
+        share.slide_paths,
+        rows=grid["rows"],
+        columns=grid["columns"],
+        sync=grid["sync"],
+        embed=embed,
+    )
 
 
 def folder_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
+    form = ShareFolderForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Bad query string.")
+    folder = form.cleaned_data["folder"] or share.path
+    if folder != share.path and not is_inside(share.path, folder):
+        raise Http404("No such folder.")
+    session = UserSession(share.owner_id)
     try:
-        slides = catalog.folder_slides(share.path)
+        folders = call_with(session, lambda client, sid: client.directories(sid, folder))
+        slides = call_with(session, lambda client, sid: client.slides(sid, folder))
     except TileServerError as e:
         if e.status == 404:
             raise Http404("The shared folder is gone.") from None
         raise
-    return _summary_page(request, share, slide_count=len(slides), embed=embed)
-
-
-def grid_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
-    return _summary_page(request, share, slide_count=len(share.slide_paths), embed=embed)
+    context = {
+        "share": share,
+        "embed": embed,
+        "folder": folder,
+        "breadcrumbs": _folder_breadcrumbs(share.path, folder),
+        "folders": [(basename(path), path) for path in folders],
+        "slides": [(basename(path), path) for path in slides],
+        "thumbnail_size": (THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT),
+    }
+    return render(request, "sharing/folder.html", context)
 
 
 KIND_PAGES: dict[str, Callable[[HttpRequest, Share, bool], HttpResponse]] = {
@@ -144,12 +178,79 @@ KIND_PAGES: dict[str, Callable[[HttpRequest, Share, bool], HttpResponse]] = {
 }
 
 
-def _summary_page(
-    request: HttpRequest, share: Share, *, slide_count: int, embed: bool
+@embeddable
+@require_safe
+def share_viewer(request: HttpRequest, token: str) -> HttpResponse:
+    """One slide of a folder (or slide) link in the viewer; not counted as a visit."""
+    query = ShareQueryForm(request.GET)
+    form = SlideForm(request.GET)
+    if not query.is_valid() or not form.is_valid():
+        return HttpResponseBadRequest("Bad query string.")
+    embed = query.cleaned_data["embed"]
+    slide = form.cleaned_data["slide"]
+    try:
+        share = get_share(request, token, slide_path=slide)
+    except ShareGone as gone:
+        return _gone_page(request, gone)
+    except PasswordRequired:
+        return redirect(_password_url(token, embed=embed))
+    return _viewer_page(request, share, [slide], rows=1, columns=1, sync=False, embed=embed)
+
+
+def _viewer_page(
+    request: HttpRequest,
+    share: Share,
+    slides: list[str],
+    *,
+    rows: int,
+    columns: int,
+    sync: bool,
+    embed: bool,
 ) -> HttpResponse:
-    # The label is the owner's own note: recipients never see it.
-    context = {"kind": share.get_kind_display(), "slide_count": slide_count, "embed": embed}
-    return render(request, "sharing/summary.html", context)
+    session = UserSession(share.owner_id)
+    try:
+        cells = [_viewer_cell(share, session, path) for path in slides]
+    except TileServerError as e:
+        if e.status == 404:
+            raise Http404("A shared slide is gone.") from None
+        raise
+    cells += [None] * (rows * columns - len(cells))
+    data = {"rows": rows, "columns": columns, "sync": sync, "cells": cells}
+    back = None
+    if share.kind == Share.Kind.FOLDER:
+        back = _folder_url(share.token, slides[0].rpartition("/")[0], embed=embed)
+    context = {
+        "share": share,
+        "embed": embed,
+        "data": data,
+        "cells": cells,
+        "slide_count": len(slides),
+        "back_url": back,
+    }
+    return render(request, "sharing/viewer.html", context)
+
+
+def _viewer_cell(share: Share, session: UserSession, path: str) -> dict[str, object]:
+    info = slide_info_with(session, path)
+    data = viewer_data(path, info)
+    first_tile = reverse("sharing:tile", args=[share.token, info.fingerprint, 0, 0, 0])
+    query = urlencode({"slide": path})
+    data["tileUrl"] = first_tile.removesuffix("/0/0_0.jpg") + "/{z}/{x}_{y}.jpg?" + query
+    data["name"] = basename(path)
+    if share.include_annotations:
+        data["annotationsUrl"] = reverse("sharing:annotations", args=[share.token]) + "?" + query
+    return data
+
+
+def _folder_url(token: str, folder: str, *, embed: bool) -> str:
+    query = {"folder": folder, **({"embed": "1"} if embed else {})}
+    return reverse("sharing:open", args=[token]) + "?" + urlencode(query)
+
+
+def _folder_breadcrumbs(root: str, folder: str) -> list[tuple[str, str]]:
+    """(name, path) from the shared folder down to `folder`; nothing above the share."""
+    depth = root.count("/")
+    return breadcrumbs(folder)[depth:]
 
 
 # The owner's QR codes. Strangers get 404; an expired or suspended link gets 410 even for

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from sharing.models import Share
 
-SLIDE = "demo/breast/CASE-1/a.svs"
-OTHER_SLIDE = "demo/breast/CASE-2/b.svs"
+SLIDE = "demo/breast/CASE-001/CASE-001-A2.svs"
+OTHER_SLIDE = "demo/skin/CASE-003/CASE-003-C2.svs"
 
 
 def make_share(

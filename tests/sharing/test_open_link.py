@@ -27,7 +27,7 @@ def test_it_opens_a_slide_link(owner: AbstractUser, client: Client) -> None:
     share = make_share(owner, label="for Dr. Who")
     response = client.get(open_url(share))
     assert response.status_code == 200
-    assert response.templates[0].name == "sharing/summary.html"
+    assert response.templates[0].name == "sharing/viewer.html"
     assert b'data-kind="slide"' in response.content
     assert b'data-slide-count="1"' in response.content
 
@@ -129,7 +129,7 @@ def test_the_embed_flag_survives_the_password_page(owner: AbstractUser, client: 
     response = client.post(password_url(share) + "?embed=1", {"password": "pw"})
     assert response["Location"] == open_url(share) + "?embed=1"
     page = client.get(response["Location"])
-    assert b'class="share-page embed"' in page.content
+    assert b'class="share-page page-viewer embed"' in page.content
 
 
 def test_a_wrong_password_is_refused_and_logged(owner: AbstractUser, client: Client) -> None:
