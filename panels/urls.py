@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("user-custom/<int:pk>/", custom.user_panel, name="user-custom"),
     # The viewer panel.
     path("slide-info.json", viewer.slide_info_json, name="slide-info-json"),
+    path("viewer/", viewer.viewer_page, name="viewer"),
     # What a custom panel's page may fetch with its {token}.
     path("token/info", token_api.info, name="token-info"),
     path("token/<str:kind>", token_api.image, name="token-image"),

@@ -1,23 +1,28 @@
-// The slide viewer: OpenSeadragon over the studio's tile route, with a scale bar,
-// the current magnification, rotation and flipping.
+// One slide in OpenSeadragon over the studio's tile route, with a scale bar, the current
+// magnification, rotation and flipping. Used by the viewer page (viewer-page.js) and by
+// every viewport of the cockpit's viewer panel (panels/js/viewer-panel.js).
 //
 // Zoom levels follow the PMA.core convention, which is OpenSeadragon's own: level z shows
 // the slide at 2^(z - maxLevel) of native size and level 0 fits in one tile. The tile
 // server always answers full tileSize² tiles, padding the right and bottom edge tiles;
 // OpenSeadragon crops each tile to `getTileBounds(level, x, y, true)` (the part inside the
 // image) before drawing, so the padding is cut off instead of being squeezed into the edge.
+//
+// For tests and integrations: window.studioReady turns true once the first viewer's first
+// view is fully drawn, window.studioViewer is that first OpenSeadragon viewer and
+// window.studioFullyLoaded follows its later views (false while tiles are coming in). Each
+// viewer's element carries data-ready="true" once its current slide is fully drawn.
 
 const OSD = window.OpenSeadragon;
 const NICE_STEPS = [1, 2, 5];
 const SCALEBAR_MAX_PX = 160;
+const DEFAULT_PREFIX_URL = new URL("../../vendor/openseadragon/images/", import.meta.url).href;
 
-// For tests and integrations: studioReady turns true once the first view is fully drawn;
-// studioFullyLoaded follows every later view (false while tiles are still coming in).
-window.studioReady = false;
-window.studioFullyLoaded = false;
-window.studioErrors = [];
+window.studioReady ??= false;
+window.studioFullyLoaded ??= false;
+window.studioErrors ??= [];
 
-function slideTileSource(slide) {
+export function slideTileSource(slide) {
   return {
     width: slide.width,
     height: slide.height,
@@ -56,21 +61,31 @@ export function formatMagnification(magnification) {
   return `${magnification.toFixed(magnification < 1 ? 2 : 1)}×`;
 }
 
-function createViewer(element, slide) {
-  return OSD({
-    element,
-    prefixUrl: element.dataset.prefixUrl,
-    tileSources: slideTileSource(slide),
-    showNavigator: true,
-    navigatorPosition: "TOP_RIGHT",
-    navigatorAutoFade: false,
-    showNavigationControl: false,
-    showRotationControl: false,
-    visibilityRatio: 0.5,
-    maxZoomPixelRatio: 2,
-    animationTime: 0.5,
-    gestureSettingsMouse: { clickToZoom: false },
-  });
+function part(tag, className, role) {
+  const element = document.createElement(tag);
+  element.className = className;
+  element.dataset.role = role;
+  return element;
+}
+
+// The magnification and scale bar shown over a viewer; appended to `container`.
+export function createReadout(container) {
+  const readout = document.createElement("div");
+  readout.className = "viewer-readout";
+  readout.setAttribute("aria-live", "polite");
+  const parts = {
+    element: readout,
+    magnification: part("span", "magnification", "magnification"),
+    scalebar: part("div", "scalebar", "scalebar"),
+    scalebarBar: part("div", "scalebar-bar", "scalebar-bar"),
+    scalebarLabel: part("span", "scalebar-label", "scalebar-label"),
+  };
+  parts.magnification.textContent = "–";
+  parts.scalebar.hidden = true;
+  parts.scalebar.append(parts.scalebarBar, parts.scalebarLabel);
+  readout.append(parts.magnification, parts.scalebar);
+  container.append(readout);
+  return parts;
 }
 
 function imageZoom(viewer) {
@@ -82,87 +97,112 @@ function imageZoom(viewer) {
 function updateReadout(viewer, slide, parts) {
   const zoom = imageZoom(viewer);
   if (!zoom) return;
-  if (slide.magnification) {
-    parts.magnification.textContent = formatMagnification(slide.magnification * zoom);
-  }
+  parts.magnification.textContent = slide.magnification
+    ? formatMagnification(slide.magnification * zoom)
+    : "–";
   if (slide.mppX) {
     const micronsPerPixel = slide.mppX / zoom;
     const length = niceLength(micronsPerPixel);
     parts.scalebarBar.style.width = `${length / micronsPerPixel}px`;
     parts.scalebarLabel.textContent = formatLength(length);
-    parts.scalebar.hidden = false;
+  }
+  parts.scalebar.hidden = !slide.mppX;
+}
+
+export class SlideViewer {
+  // options: readout (from createReadout), navigator (bool), onReady(), onError(kind, message)
+  constructor(element, slide, options = {}) {
+    this.element = element;
+    this.slide = slide;
+    this.options = options;
+    this.viewer = OSD({
+      element,
+      prefixUrl: element.dataset.prefixUrl ?? DEFAULT_PREFIX_URL,
+      tileSources: slideTileSource(slide),
+      showNavigator: true,
+      navigatorPosition: "TOP_RIGHT",
+      navigatorAutoFade: false,
+      showNavigationControl: false,
+      showRotationControl: false,
+      visibilityRatio: 0.5,
+      maxZoomPixelRatio: 2,
+      animationTime: 0.5,
+      gestureSettingsMouse: { clickToZoom: false },
+    });
+    window.studioViewer ??= this.viewer;
+    this.element.dataset.ready = "false";
+    this.#watchLoading();
+    this.setNavigator(options.navigator ?? true);
+    if (options.readout) {
+      this.viewer.addHandler("update-viewport", () =>
+        updateReadout(this.viewer, this.slide, options.readout),
+      );
+    }
+  }
+
+  get viewport() {
+    return this.viewer.viewport;
+  }
+
+  // Show another slide in the same viewer.
+  open(slide) {
+    this.slide = slide;
+    this.element.dataset.ready = "false";
+    this.viewer.open(slideTileSource(slide));
+  }
+
+  rotate(degrees = 90) {
+    this.viewport.setRotation(this.viewport.getRotation() + degrees);
+  }
+
+  flip() {
+    this.viewport.toggleFlip();
+  }
+
+  zoomBy(factor) {
+    this.viewport.zoomBy(factor).applyConstraints();
+  }
+
+  home() {
+    this.viewport.goHome();
+  }
+
+  setNavigator(on) {
+    const navigator = this.viewer.navigator;
+    if (navigator) navigator.element.style.display = on ? "" : "none";
+  }
+
+  destroy() {
+    if (window.studioViewer === this.viewer) window.studioViewer = undefined;
+    this.viewer.destroy();
+  }
+
+  #watchLoading() {
+    const viewer = this.viewer;
+    viewer.addHandler("fully-loaded-change", (event) => {
+      if (window.studioViewer === viewer) window.studioFullyLoaded = event.fullyLoaded;
+    });
+    viewer.addHandler("open", () => {
+      viewer.world.getItemAt(0).whenFullyLoaded(() => {
+        window.studioReady = true;
+        this.element.dataset.ready = "true";
+        this.options.onReady?.();
+      });
+    });
+    viewer.addHandler("open-failed", (event) => {
+      const message = String(event.message);
+      window.studioErrors.push({ kind: "open", message });
+      this.options.onError?.("open", message);
+    });
+    viewer.addHandler("tile-load-failed", (event) => {
+      const { level, x, y } = event.tile;
+      const message = String(event.message);
+      window.studioErrors.push({ kind: "tile", level, x, y, message });
+      this.options.onError?.("tile", message);
+    });
   }
 }
 
-function rotate(viewer) {
-  const viewport = viewer.viewport;
-  viewport.setRotation(viewport.getRotation() + 90);
+export function createViewer(element, slide, options = {}) {
+  return new SlideViewer(element, slide, options);
 }
-
-function bindControls(viewer, toolbar) {
-  const flipButton = toolbar.querySelector('[data-action="flip"]');
-  const actions = {
-    "zoom-in": () => viewer.viewport.zoomBy(2).applyConstraints(),
-    "zoom-out": () => viewer.viewport.zoomBy(0.5).applyConstraints(),
-    home: () => viewer.viewport.goHome(),
-    rotate: () => rotate(viewer),
-    flip: () => viewer.viewport.toggleFlip(),
-  };
-  toolbar.addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-action]");
-    if (button) actions[button.dataset.action]();
-  });
-  viewer.addHandler("flip", () => {
-    flipButton.setAttribute("aria-pressed", String(viewer.viewport.getFlip()));
-  });
-
-  const keys = { r: "rotate", f: "flip", "+": "zoom-in", "=": "zoom-in", "-": "zoom-out", 0: "home" };
-  document.addEventListener("keydown", (event) => {
-    // OpenSeadragon handles these itself (and cancels the event) while its canvas has focus.
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
-    const action = keys[event.key.toLowerCase()];
-    if (action) {
-      event.preventDefault();
-      actions[action]();
-    }
-  });
-}
-
-function watchLoading(viewer) {
-  viewer.addHandler("fully-loaded-change", (event) => {
-    window.studioFullyLoaded = event.fullyLoaded;
-  });
-  viewer.addHandler("open", () => {
-    viewer.world.getItemAt(0).whenFullyLoaded(() => {
-      window.studioReady = true;
-      viewer.element.dataset.ready = "true";
-    });
-  });
-  viewer.addHandler("open-failed", (event) => {
-    window.studioErrors.push({ kind: "open", message: String(event.message) });
-  });
-  viewer.addHandler("tile-load-failed", (event) => {
-    const { level, x, y } = event.tile;
-    window.studioErrors.push({ kind: "tile", level, x, y, message: String(event.message) });
-  });
-}
-
-function main() {
-  const element = document.getElementById("viewer");
-  const slide = JSON.parse(document.getElementById("slide-data").textContent);
-  const stage = element.closest(".viewer-stage");
-  const parts = {
-    magnification: stage.querySelector('[data-role="magnification"]'),
-    scalebar: stage.querySelector('[data-role="scalebar"]'),
-    scalebarBar: stage.querySelector('[data-role="scalebar-bar"]'),
-    scalebarLabel: stage.querySelector('[data-role="scalebar-label"]'),
-  };
-  const viewer = createViewer(element, slide);
-  window.studioViewer = viewer;
-  watchLoading(viewer);
-  bindControls(viewer, stage.querySelector(".viewer-toolbar"));
-  viewer.addHandler("update-viewport", () => updateReadout(viewer, slide, parts));
-}
-
-main();

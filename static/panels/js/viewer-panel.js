@@ -1,0 +1,360 @@
+// The cockpit's viewer panel: a grid of rows × columns of viewports, each showing a slide.
+//
+//   const panel = mountViewer(element, {slide, rows, columns, sync});
+//   panel.showSlide(path, cell); panel.setGrid(2, 2); panel.setSync(true); panel.getState();
+//
+// Clicking a viewport (or focusing it with Tab) selects it; the selected one receives the
+// next slide chosen in the browser (`studio:slide` on document.body, or its `detail.cell`).
+// A slide that cannot be read shows a banner in its viewport and is retried until it can.
+// Each viewport carries data-ready="true" once its slide is fully drawn.
+
+import { createReadout, createViewer } from "../../studio/js/viewer.js";
+import { GridSync } from "./grid-sync.js";
+
+const SLIDE_EVENT = "studio:slide";
+const MAX_SIDE = 6;
+const RETRY_MS = 5000;
+
+function clampSide(value) {
+  const number = Math.round(Number(value)) || 1;
+  return Math.min(MAX_SIDE, Math.max(1, number));
+}
+
+function basename(path) {
+  return path.split("/").pop();
+}
+
+function el(tag, className, text) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+class Cell {
+  constructor(panel) {
+    this.panel = panel;
+    this.path = null;
+    this.data = null;
+    this.slideViewer = null;
+    this.request = 0; // numbers showSlide calls, so a late answer never wins
+    this.retryTimer = null;
+    this.failed = false;
+
+    this.element = el("div", "viewer-cell");
+    this.element.tabIndex = 0;
+    this.element.setAttribute("role", "group");
+    this.osd = el("div", "viewer-osd");
+    this.name = el("div", "viewer-cell-name");
+    this.empty = el("div", "viewer-cell-empty", "Select a slide in the slide browser to view it here.");
+    this.banner = el("div", "banner banner-error");
+    this.banner.setAttribute("role", "alert");
+    this.banner.hidden = true;
+    this.overview = el("img", "viewer-overview");
+    this.overview.alt = "";
+    this.overview.hidden = true;
+    this.element.append(this.osd, this.name, this.empty, this.banner, this.overview);
+    this.readout = createReadout(this.element);
+    this.element.dataset.ready = "false";
+  }
+
+  async show(path) {
+    const request = ++this.request;
+    this.#stopRetrying();
+    this.path = path || null;
+    this.name.textContent = path ? basename(path) : "";
+    this.name.title = path ?? "";
+    this.empty.hidden = Boolean(path);
+    this.element.dataset.ready = "false";
+    if (!path) {
+      this.#clear();
+      return;
+    }
+    let data;
+    try {
+      data = await this.panel.fetchSlide(path);
+    } catch (error) {
+      if (request === this.request) this.#fail(error.message);
+      return;
+    }
+    if (request !== this.request) return;
+    this.data = data;
+    this.failed = false;
+    if (this.slideViewer) {
+      this.slideViewer.open(data);
+    } else {
+      this.slideViewer = createViewer(this.osd, data, {
+        readout: this.readout,
+        navigator: this.panel.navigator,
+        onReady: () => this.#ready(),
+        onError: (kind, message) => this.#fail(`${kind === "tile" ? "a tile failed to load" : "the slide did not open"} (${message})`),
+      });
+      this.slideViewer.viewer.addHandler("viewport-change", () => this.panel.moved(this));
+      this.slideViewer.viewer.addHandler("open", () => this.panel.opened(this));
+    }
+    this.updateOverview();
+  }
+
+  updateOverview() {
+    const on = this.panel.overview && this.data;
+    this.overview.hidden = !on;
+    if (!on) return;
+    const kind = this.data.associatedImages?.includes("Macro") ? "macro" : "thumbnail";
+    const query = new URLSearchParams({ slide: this.path, w: 240, h: 240 });
+    this.overview.src = `${this.panel.imageUrl}${kind}?${query}`;
+    this.overview.alt = `${kind === "macro" ? "Macro photo" : "Thumbnail"} of ${basename(this.path)}`;
+  }
+
+  #ready() {
+    this.element.dataset.ready = "true";
+    if (!this.failed) this.banner.hidden = true;
+  }
+
+  #fail(message) {
+    if (this.failed && !this.banner.hidden) return; // one banner per failure, not per tile
+    this.failed = true;
+    this.element.dataset.ready = "false";
+    const text = el("p");
+    text.append(el("strong", "", "This slide can't be read right now:"), ` ${message}`);
+    const retry = el("button", "", "Try again");
+    retry.type = "button";
+    retry.addEventListener("click", () => this.show(this.path));
+    const hint = el("p", "banner-hint", "Trying again every few seconds. ");
+    hint.append(retry);
+    this.banner.replaceChildren(text, hint);
+    this.banner.hidden = false;
+    window.clearTimeout(this.retryTimer);
+    this.retryTimer = window.setTimeout(() => this.show(this.path), RETRY_MS);
+  }
+
+  #stopRetrying() {
+    window.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.banner.hidden = true;
+    this.failed = false;
+  }
+
+  #clear() {
+    this.data = null;
+    this.overview.hidden = true;
+    if (this.slideViewer) {
+      this.panel.sync.forget(this.slideViewer);
+      this.slideViewer.destroy();
+      this.slideViewer = null;
+      this.osd.replaceChildren();
+    }
+    this.readout.magnification.textContent = "–";
+    this.readout.scalebar.hidden = true;
+  }
+
+  destroy() {
+    this.request++;
+    this.#stopRetrying();
+    this.#clear();
+    this.element.remove();
+  }
+}
+
+class ViewerPanel {
+  constructor(element, { slide = null, rows = 1, columns = 1, sync = false, ...urls } = {}) {
+    this.element = element;
+    this.infoUrl = urls.info_url ?? urls.infoUrl ?? element.dataset.slideInfoUrl ?? "/panels/slide-info.json";
+    this.imageUrl = urls.image_url ?? urls.imageUrl ?? element.dataset.imageUrl ?? "/images/";
+    this.rows = 1;
+    this.columns = 1;
+    this.cells = [];
+    this.selected = 0;
+    this.navigator = true;
+    this.overview = false;
+    this.sync = new GridSync();
+
+    this.grid = el("div", "viewer-grid");
+    this.grid.setAttribute("role", "group");
+    this.grid.setAttribute("aria-label", "Viewports");
+    element.classList.add("viewer-panel");
+    element.replaceChildren(this.grid);
+
+    this.onSlide = (event) => {
+      const { slide: path, cell } = event.detail ?? {};
+      this.showSlide(path ?? "", Number.isInteger(cell) ? cell : this.selected);
+    };
+    this.onPointer = (event) => {
+      const cell = this.cells.findIndex((c) => c.element.contains(event.target));
+      if (cell >= 0) this.select(cell);
+    };
+    this.onKey = (event) => {
+      const cell = this.cells.findIndex((c) => c.element === event.target);
+      if (cell >= 0 && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        this.select(cell);
+      }
+    };
+    document.body.addEventListener(SLIDE_EVENT, this.onSlide);
+    // Capture: OpenSeadragon's canvas swallows pointer events.
+    this.grid.addEventListener("pointerdown", this.onPointer, true);
+    this.grid.addEventListener("wheel", this.onPointer, { capture: true, passive: true });
+    this.grid.addEventListener("focusin", this.onPointer);
+    this.grid.addEventListener("keydown", this.onKey);
+
+    this.setGrid(rows, columns);
+    if (slide) this.showSlide(slide, 0);
+    this.setSync(sync);
+  }
+
+  async fetchSlide(path) {
+    const url = `${this.infoUrl}?${new URLSearchParams({ slide: path })}`;
+    let response;
+    try {
+      response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    } catch {
+      throw new Error("the studio cannot be reached.");
+    }
+    if (response.redirected) throw new Error("your session has ended: log in again.");
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.error ?? `the studio answered ${response.status}.`);
+    return data;
+  }
+
+  showSlide(path, cell = this.selected) {
+    const target = this.cells[cell];
+    if (!target) return Promise.resolve();
+    return target.show(path);
+  }
+
+  select(index) {
+    if (!this.cells[index]) return;
+    this.selected = index;
+    this.cells.forEach((cell, i) => {
+      if (i === index) cell.element.setAttribute("aria-current", "true");
+      else cell.element.removeAttribute("aria-current");
+    });
+    this.sync.leader = this.cells[index].slideViewer;
+  }
+
+  setGrid(rows, columns) {
+    const newRows = clampSide(rows);
+    const newColumns = clampSide(columns);
+    const kept = new Array(newRows * newColumns).fill(null);
+    const homeless = [];
+    this.cells.forEach((cell, index) => {
+      const row = Math.floor(index / this.columns);
+      const column = index % this.columns;
+      if (row < newRows && column < newColumns) kept[row * newColumns + column] = cell;
+      else if (cell.path) homeless.push(cell);
+      else cell.destroy();
+    });
+    // Slides that no longer fit where they were move into empty viewports, if any.
+    for (let i = 0; i < kept.length && homeless.length; i++) {
+      if (!kept[i]) kept[i] = homeless.shift();
+      else if (!kept[i].path) {
+        kept[i].destroy();
+        kept[i] = homeless.shift();
+      }
+    }
+    homeless.forEach((cell) => cell.destroy());
+    const selectedCell = this.cells[this.selected];
+    this.cells = kept.map((cell) => cell ?? new Cell(this));
+    this.rows = newRows;
+    this.columns = newColumns;
+    this.grid.style.setProperty("--rows", newRows);
+    this.grid.style.setProperty("--columns", newColumns);
+    this.grid.classList.toggle("is-multi", this.cells.length > 1);
+    this.grid.replaceChildren(...this.cells.map((cell) => cell.element));
+    this.cells.forEach((cell, i) => {
+      cell.element.dataset.cell = String(i);
+      const label = `Viewport ${i + 1} of ${this.cells.length}`;
+      cell.element.setAttribute("aria-label", label);
+    });
+    this.select(Math.max(0, this.cells.indexOf(selectedCell)));
+    if (this.sync.on) this.sync.rebase(this.slideViewers());
+  }
+
+  slideViewers() {
+    return this.cells.map((cell) => cell.slideViewer).filter(Boolean);
+  }
+
+  moved(cell) {
+    this.sync.moved(cell.slideViewer, this.slideViewers());
+  }
+
+  opened(cell) {
+    if (this.cells[this.selected] === cell) this.sync.leader = cell.slideViewer;
+    if (this.sync.on) this.sync.rebase(this.slideViewers());
+  }
+
+  setSync(on) {
+    if (on) this.sync.enable(this.slideViewers());
+    else this.sync.disable();
+    this.sync.leader = this.cells[this.selected]?.slideViewer ?? null;
+    this.element.dataset.sync = String(Boolean(on));
+  }
+
+  setNavigator(on) {
+    this.navigator = Boolean(on);
+    this.slideViewers().forEach((slideViewer) => slideViewer.setNavigator(this.navigator));
+  }
+
+  setScalebar(on) {
+    this.grid.classList.toggle("no-scalebar", !on);
+  }
+
+  setOverview(on) {
+    this.overview = Boolean(on);
+    this.cells.forEach((cell) => cell.updateOverview());
+  }
+
+  #selectedViewer() {
+    const slideViewer = this.cells[this.selected]?.slideViewer ?? null;
+    this.sync.leader = slideViewer;
+    return slideViewer;
+  }
+
+  rotate(degrees = 90) {
+    this.#selectedViewer()?.rotate(Number(degrees) || 90);
+  }
+
+  flip() {
+    this.#selectedViewer()?.flip();
+  }
+
+  getState() {
+    return {
+      rows: this.rows,
+      columns: this.columns,
+      sync: this.sync.on,
+      cells: this.cells.map((cell) => cell.path),
+      selectedCell: this.selected,
+    };
+  }
+
+  // The OpenSeadragon viewer of a viewport, for integrations and tests.
+  viewerAt(index) {
+    return this.cells[index]?.slideViewer?.viewer ?? null;
+  }
+
+  destroy() {
+    document.body.removeEventListener(SLIDE_EVENT, this.onSlide);
+    this.cells.forEach((cell) => cell.destroy());
+    this.cells = [];
+    this.element.replaceChildren();
+    this.element.classList.remove("viewer-panel");
+  }
+}
+
+export function mountViewer(element, options = {}) {
+  const panel = new ViewerPanel(element, options);
+  return {
+    showSlide: (path, cell) => panel.showSlide(path, cell ?? panel.selected),
+    setGrid: (rows, columns) => panel.setGrid(rows, columns),
+    setSync: (on) => panel.setSync(on),
+    setNavigator: (on) => panel.setNavigator(on),
+    setScalebar: (on) => panel.setScalebar(on),
+    setOverview: (on) => panel.setOverview(on),
+    rotate: (degrees) => panel.rotate(degrees),
+    flip: () => panel.flip(),
+    selectCell: (index) => panel.select(index),
+    getState: () => panel.getState(),
+    viewerAt: (index) => panel.viewerAt(index),
+    destroy: () => panel.destroy(),
+  };
+}
