@@ -83,7 +83,7 @@ def test_the_ribbon_works_from_the_keyboard(page: Page) -> None:
     grid = ribbon.get_by_role("tab", name="Grid")
     assert grid.evaluate("e => e === document.activeElement")
     assert grid.get_attribute("aria-selected") == "true"
-    assert ribbon.get_by_role("button", name="2 × 2").is_visible()
+    assert ribbon.get_by_role("button", name="2 \N{MULTIPLICATION SIGN} 2").is_visible()
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
     assert ribbon.get_by_role("tab", name="Configure").get_attribute("aria-selected") == "true"
@@ -112,8 +112,9 @@ def test_a_dragged_panel_stays_where_it_was_put(
         label_tab.hover()
         page.mouse.down()
         # Onto the lower half of the browser's group: a new group below the browser.
-        page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] * 0.8, steps=12)
-        page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] * 0.85, steps=4)
+        x = target["x"] + target["width"] / 2
+        page.mouse.move(x, target["y"] + target["height"] * 0.8, steps=12)
+        page.mouse.move(x, target["y"] + target["height"] * 0.85, steps=4)
         page.mouse.up()
     state = json.loads(saved.value.post_data or "{}")
     assert "label" in state["panels"]
