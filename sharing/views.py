@@ -244,7 +244,7 @@ def _viewer_cell(share: Share, session: UserSession, path: str) -> dict[str, obj
 
 def _folder_url(token: str, folder: str, *, embed: bool) -> str:
     query = {"folder": folder, **({"embed": "1"} if embed else {})}
-    return reverse("sharing:open", args=[token]) + "?" + urlencode(query)
+    return reverse("sharing:open", args=[token]) + "?" + urlencode(query, safe="/")
 
 
 def _folder_breadcrumbs(root: str, folder: str) -> list[tuple[str, str]]:

@@ -1,0 +1,242 @@
+"""The share image routes: tiles, associated images and annotations by token."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+from pytest_django.fixtures import Settings
+
+from sharing.actions import do_delete, do_reactivate, do_suspend
+from sharing.models import Share
+from tests.base import decode_image
+from tests.sharing.factory import OTHER_SLIDE, SLIDE, make_share
+from tileserver import engine
+
+pytestmark = pytest.mark.django_db(transaction=True)
+NOW = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
+FOLDER = "demo/breast"
+TRAP = "demo/breast-2/CASE-009/CASE-009-Z1.svs"
+
+
+def tile_url(share: Share, slide: str, z: int = 0, x: int = 0, y: int = 0) -> str:
+    fingerprint = engine.fingerprint(slide)
+    url = reverse("sharing:tile", args=[share.token, fingerprint, z, x, y])
+    return f"{url}?slide={slide}"
+
+
+def image_url(share: Share, kind: str, slide: str) -> str:
+    return reverse("sharing:image", args=[share.token, kind]) + f"?slide={slide}&w=200&h=200"
+
+
+def annotations_url(share: Share, slide: str) -> str:
+    return reverse("sharing:annotations", args=[share.token]) + f"?slide={slide}"
+
+
+def assert_refused(response: object, status: int) -> None:
+    assert response.status_code == status  # type: ignore[attr-defined]
+    assert response["Content-Type"].startswith("text/plain")  # type: ignore[index]
+    body = response.content  # type: ignore[attr-defined]
+    assert b"\xff\xd8" not in body and b"PNG" not in body
+    for secret in (b"demo", b"breast", b"CASE", b".svs"):
+        assert secret not in body
+
+
+@pytest.fixture
+def trap_slides_dir(settings: Settings, demo_slides_dir: Path, tmp_path: Path) -> Path:
+    """The breast slides plus a real slide in demo/breast-2, the prefix that is not inside."""
+    for virtual in (SLIDE, OTHER_SLIDE, TRAP):
+        source = demo_slides_dir / (SLIDE if virtual == TRAP else virtual)
+        target = tmp_path / virtual
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    settings.SLIDES_DIR = tmp_path
+    return tmp_path
+
+
+def test_a_slide_link_serves_its_tiles(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner)
+    response = client.get(tile_url(share, SLIDE))
+    assert response.status_code == 200
+    assert decode_image(response.content).size == (256, 256)
+    assert response["Cache-Control"] == "private, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize("kind", ["thumbnail", "label", "macro"])
+def test_a_slide_link_serves_its_images(owner: AbstractUser, client: Client, kind: str) -> None:
+    share = make_share(owner)
+    response = client.get(image_url(share, kind, SLIDE))
+    assert response.status_code == 200
+    assert decode_image(response.content).width <= 200
+
+
+def test_a_slide_link_refuses_another_slides_tiles(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner)
+    assert_refused(client.get(tile_url(share, OTHER_SLIDE)), 404)
+
+
+@pytest.mark.parametrize("kind", ["thumbnail", "label", "macro"])
+def test_a_slide_link_refuses_another_slides_images(
+    owner: AbstractUser, client: Client, kind: str
+) -> None:
+    share = make_share(owner, include_annotations=True)
+    assert_refused(client.get(image_url(share, kind, OTHER_SLIDE)), 404)
+
+
+def test_a_slide_link_refuses_another_slides_annotations(
+    owner: AbstractUser, client: Client
+) -> None:
+    share = make_share(owner, include_annotations=True)
+    assert client.get(annotations_url(share, SLIDE)).json() == []
+    assert_refused(client.get(annotations_url(share, OTHER_SLIDE)), 404)
+
+
+def test_annotations_are_served_only_when_the_link_includes_them(
+    owner: AbstractUser, client: Client
+) -> None:
+    share = make_share(owner, include_annotations=False)
+    assert_refused(client.get(annotations_url(share, SLIDE)), 404)
+
+
+def test_a_grid_link_serves_only_its_slides(owner: AbstractUser, client: Client) -> None:
+    grid = {"slides": [OTHER_SLIDE], "rows": 1, "columns": 1, "sync": False}
+    share = make_share(owner, kind=Share.Kind.GRID, grid=grid)
+    assert client.get(tile_url(share, OTHER_SLIDE)).status_code == 200
+    assert_refused(client.get(tile_url(share, SLIDE)), 404)
+
+
+def test_a_folder_link_serves_slides_below_it(
+    owner: AbstractUser, client: Client, trap_slides_dir: Path
+) -> None:
+    share = make_share(owner, kind=Share.Kind.FOLDER, path=FOLDER)
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+    assert client.get(image_url(share, "thumbnail", SLIDE)).status_code == 200
+
+
+def test_a_folder_link_refuses_the_prefix_trap(
+    owner: AbstractUser, client: Client, trap_slides_dir: Path
+) -> None:
+    share = make_share(owner, kind=Share.Kind.FOLDER, path=FOLDER)
+    assert_refused(client.get(tile_url(share, TRAP)), 404)
+    assert_refused(client.get(image_url(share, "thumbnail", TRAP)), 404)
+    assert_refused(client.get(tile_url(share, OTHER_SLIDE)), 404)
+
+
+@pytest.mark.parametrize(
+    "slide", ["demo/breast/../skin/CASE-003/CASE-003-C2.svs", "demo/breast/./x.svs", "/demo/x"]
+)
+def test_a_folder_link_refuses_dotted_paths(
+    owner: AbstractUser, client: Client, slide: str
+) -> None:
+    share = make_share(owner, kind=Share.Kind.FOLDER, path=FOLDER)
+    url = reverse("sharing:image", args=[share.token, "thumbnail"]) + f"?slide={slide}"
+    assert client.get(url).status_code in (400, 404)
+    url = reverse("sharing:tile", args=[share.token, "f", 0, 0, 0]) + f"?slide={slide}"
+    assert client.get(url).status_code in (400, 404)
+
+
+def test_an_expired_link_serves_nothing(owner: AbstractUser, client: Client) -> None:
+    with time_machine.travel(NOW, tick=False):
+        share = make_share(owner, expires_at=NOW + timedelta(minutes=5))
+        assert client.get(tile_url(share, SLIDE)).status_code == 200
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        # The link is cached by now: expiry is still judged on every request.
+        assert_refused(client.get(tile_url(share, SLIDE)), 410)
+        assert_refused(client.get(tile_url(share, SLIDE, 1)), 410)
+        assert_refused(client.get(image_url(share, "thumbnail", SLIDE)), 410)
+        assert_refused(client.get(annotations_url(share, SLIDE)), 410)
+
+
+def test_a_suspended_link_serves_nothing_from_the_next_request(
+    owner: AbstractUser, client: Client
+) -> None:
+    share = make_share(owner)
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+    do_suspend(Share.objects.filter(pk=share.pk))
+    assert_refused(client.get(tile_url(share, SLIDE)), 410)
+    assert_refused(client.get(image_url(share, "label", SLIDE)), 410)
+    do_reactivate(Share.objects.filter(pk=share.pk))
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+
+
+def test_a_link_suspended_by_saving_is_refused_at_once(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner)
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+    share.suspended = True
+    share.save()
+    assert_refused(client.get(tile_url(share, SLIDE)), 410)
+
+
+def test_a_deleted_link_serves_nothing(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner)
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+    do_delete(Share.objects.filter(pk=share.pk))
+    assert_refused(client.get(tile_url(share, SLIDE)), 404)
+    assert_refused(client.get(image_url(share, "thumbnail", SLIDE)), 404)
+
+
+def test_a_recycled_links_old_url_serves_nothing(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner)
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+    fresh = share.recycle()
+    assert_refused(client.get(tile_url(share, SLIDE)), 404)
+    assert client.get(tile_url(fresh, SLIDE)).status_code == 200
+
+
+def test_a_locked_link_serves_nothing(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner, password="pw")
+    assert_refused(client.get(tile_url(share, SLIDE)), 403)
+    assert_refused(client.get(image_url(share, "thumbnail", SLIDE)), 403)
+    assert_refused(client.get(annotations_url(share, SLIDE)), 403)
+
+
+def test_an_unlocked_browser_gets_tiles(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner, password="pw")
+    client.post(reverse("sharing:password", args=[share.token]), {"password": "pw"})
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+
+
+def test_an_unknown_token_is_404(client: Client) -> None:
+    url = reverse("sharing:tile", args=["A" * 43, "f", 0, 0, 0]) + f"?slide={SLIDE}"
+    assert_refused(client.get(url), 404)
+
+
+def test_a_bad_query_is_400(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner)
+    url = reverse("sharing:tile", args=[share.token, "f", 0, 0, 0])
+    assert client.get(url).status_code == 400
+    assert client.get(image_url(share, "thumbnail", SLIDE) + "&w=-1").status_code == 400
+
+
+def test_it_refuses_other_methods(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner)
+    assert client.post(tile_url(share, SLIDE)).status_code == 405
+
+
+def test_a_warm_share_tile_makes_no_database_query(
+    owner: AbstractUser, client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    share = make_share(owner)
+    url = tile_url(share, SLIDE, 1)
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_the_owner_being_logged_out_does_not_matter(owner: AbstractUser, client: Client) -> None:
+    # The recipient has no account; tiles are read with the owner's tile-server session.
+    share = make_share(owner)
+    client.logout()
+    assert client.get(image_url(share, "thumbnail", SLIDE)).status_code == 200

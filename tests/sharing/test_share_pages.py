@@ -1,0 +1,155 @@
+"""What a recipient sees: the slide viewer, the grid, the folder mini-browser, embed mode."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+from django.urls import reverse
+from pytest_django.fixtures import Settings
+
+from sharing.models import Share
+from tests.sharing.factory import OTHER_SLIDE, SLIDE, make_share, open_url
+
+pytestmark = pytest.mark.django_db(transaction=True)
+A1 = "demo/breast/CASE-001/CASE-001-A1.svs"
+
+
+def share_data(response: object) -> dict[str, object]:
+    page = response.content.decode()  # type: ignore[attr-defined]
+    start = page.index('<script id="share-data" type="application/json">') + 48
+    return json.loads(page[start : page.index("</script>", start)])  # type: ignore[no-any-return]
+
+
+def test_a_slide_link_opens_a_viewer_with_share_tile_urls(
+    owner: AbstractUser, client: Client
+) -> None:
+    share = make_share(owner)
+    response = client.get(open_url(share))
+    assert response.status_code == 200
+    data = share_data(response)
+    assert (data["rows"], data["columns"], data["sync"]) == (1, 1, False)
+    (cell,) = data["cells"]  # type: ignore[misc]
+    assert cell["path"] == SLIDE
+    assert cell["tileUrl"].startswith(f"/s/{share.token}/tiles/{cell['fingerprint']}/{{z}}/")
+    assert "annotationsUrl" not in cell
+    assert client.get(cell["tileUrl"].format(z=0, x=0, y=0)).status_code == 200
+
+
+def test_a_slide_link_with_annotations_names_their_url(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner, include_annotations=True)
+    (cell,) = share_data(client.get(open_url(share)))["cells"]  # type: ignore[misc]
+    assert client.get(cell["annotationsUrl"]).json() == []
+
+
+def test_a_grid_link_keeps_its_arrangement_and_sync(owner: AbstractUser, client: Client) -> None:
+    grid = {"slides": [SLIDE, OTHER_SLIDE, A1], "rows": 2, "columns": 2, "sync": True}
+    share = make_share(owner, kind=Share.Kind.GRID, grid=grid)
+    response = client.get(open_url(share))
+    data = share_data(response)
+    assert (data["rows"], data["columns"], data["sync"]) == (2, 2, True)
+    cells = data["cells"]
+    assert [cell and cell["path"] for cell in cells] == [SLIDE, OTHER_SLIDE, A1, None]  # type: ignore[union-attr]
+    assert response.content.count(b'class="viewer-stage share-cell"') == 3
+    assert b"empty-cell" in response.content
+
+
+def test_a_folder_link_shows_its_slides_and_subfolders(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
+    page = client.get(open_url(share)).content.decode()
+    assert "CASE-001" in page
+    assert "?folder=demo/breast/CASE-001" in page
+    assert "demo/skin" not in page
+    page = client.get(open_url(share), {"folder": "demo/breast/CASE-001"}).content.decode()
+    assert f"/s/{share.token}/view/?slide=demo/breast/CASE-001/CASE-001-A2.svs" in page
+    assert f"/s/{share.token}/images/thumbnail?slide=demo/breast/CASE-001/CASE-001-A2.svs" in page
+
+
+@pytest.mark.parametrize("folder", ["demo", "demo/skin", "demo/breast-2", "demo/breast/../skin"])
+def test_a_folder_link_does_not_browse_outside(
+    owner: AbstractUser, client: Client, folder: str
+) -> None:
+    share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
+    assert client.get(open_url(share), {"folder": folder}).status_code in (400, 404)
+
+
+def test_a_folder_links_slide_opens_in_the_share_viewer(
+    owner: AbstractUser, client: Client
+) -> None:
+    share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
+    view = reverse("sharing:view", args=[share.token])
+    response = client.get(view, {"slide": A1})
+    assert response.status_code == 200
+    assert share_data(response)["cells"][0]["path"] == A1  # type: ignore[index]
+    assert b"?folder=demo/breast/CASE-001" in response.content
+    assert client.get(view, {"slide": OTHER_SLIDE}).status_code == 404
+    assert client.get(view).status_code == 400
+
+
+def test_the_share_viewer_asks_for_the_password(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast", password="pw")
+    response = client.get(reverse("sharing:view", args=[share.token]), {"slide": A1})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sharing:password", args=[share.token])
+
+
+def test_the_share_viewer_refuses_a_suspended_link(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast", suspended=True)
+    response = client.get(reverse("sharing:view", args=[share.token]), {"slide": A1})
+    assert response.status_code == 410
+    assert b"CASE" not in response.content
+
+
+def test_embed_mode_drops_the_chrome(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner)
+    page = client.get(open_url(share), {"embed": "1"}).content
+    assert b"page-viewer embed" in page
+    assert b"share-cell-name" not in page
+    folder = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
+    page = client.get(open_url(folder), {"embed": "1"}).content
+    assert b"&amp;embed=1" in page
+
+
+@pytest.mark.parametrize("kind", ["slide", "folder", "grid"])
+def test_share_pages_may_be_framed_by_allowed_origins(
+    owner: AbstractUser, client: Client, settings: Settings, kind: str
+) -> None:
+    settings.SHARE_FRAME_ANCESTORS = ["https://lims.example.org"]
+    path = "demo/breast" if kind == "folder" else SLIDE
+    share = make_share(owner, kind=kind, path=path)
+    response = client.get(open_url(share))
+    assert response["Content-Security-Policy"] == "frame-ancestors 'self' https://lims.example.org"
+    assert "X-Frame-Options" not in response
+    view = client.get(reverse("sharing:view", args=[share.token]), {"slide": SLIDE})
+    if kind != "grid":
+        assert view["Content-Security-Policy"].startswith("frame-ancestors")
+
+
+def test_an_opening_counts_one_visit_whatever_the_tiles(
+    owner: AbstractUser, client: Client
+) -> None:
+    share = make_share(owner)
+    (cell,) = share_data(client.get(open_url(share)))["cells"]  # type: ignore[misc]
+    for z in range(3):
+        client.get(cell["tileUrl"].format(z=z, x=0, y=0))
+    share.refresh_from_db()
+    assert share.visits == 1
+
+
+def test_browsing_a_folder_link_is_one_visit(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
+    client.get(open_url(share))
+    client.get(open_url(share), {"folder": "demo/breast/CASE-001"})
+    client.get(reverse("sharing:view", args=[share.token]), {"slide": A1})
+    share.refresh_from_db()
+    assert share.visits == 1
+    client.get(open_url(share))
+    share.refresh_from_db()
+    assert share.visits == 2
+
+
+def test_the_owners_label_is_not_on_the_page(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner, label="<b>Mrs Smith</b>")
+    assert b"Smith" not in client.get(open_url(share)).content
