@@ -133,9 +133,9 @@ def test_info_shows_the_facts_of_the_slide(owner_client: Client, slide_path: str
     info = engine.slide_info(slide_path)
     response = get(owner_client, "info", htmx=True, slide=slide_path)
     html = response.content.decode()
-    assert f"{info.width} × {info.height} px" in html
+    assert f"{info.width} \N{MULTIPLICATION SIGN} {info.height} px" in html
     assert f"{info.mpp_x:.4f} µm/px" in html
-    assert "40×" in html
+    assert "40\N{MULTIPLICATION SIGN}" in html
     assert info.file_format in html and info.vendor in html
     assert info.uid in html
     assert re.search(r"<dd>\d+(\.\d)?\s(KB|MB)</dd>", html), "human-readable file size"
