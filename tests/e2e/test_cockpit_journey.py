@@ -140,3 +140,72 @@ def test_a_dragged_panel_stays_where_it_was_put(
     assert "label" in group_of(page, "info")
     open_cockpit(page, live_studio)
     assert page.evaluate("window.cockpit.source") == "default"
+
+
+def test_shortcuts_press_ribbon_buttons_unless_typing(page: Page) -> None:
+    sync = page.locator("#ribbon-item-grid-sync")
+    before = sync.get_attribute("aria-pressed")
+    page.locator("body").press("s")
+    assert sync.get_attribute("aria-pressed") != before
+    page.get_by_role("navigation", name="Ribbon").get_by_role("button", name="More…").click()
+    page.get_by_label("Title").press("s")
+    assert page.get_by_label("Title").input_value() == "s"
+    page.keyboard.press("Escape")
+    assert sync.get_attribute("aria-pressed") != before
+
+
+def test_selecting_a_slide_refreshes_the_slide_aware_panels(
+    page: Page, live_studio: LiveStudio
+) -> None:
+    slide = next(live_studio.slides_dir.rglob("*.svs")).relative_to(live_studio.slides_dir)
+    path = slide.as_posix()
+    page.evaluate(
+        """path => {
+        const link = document.createElement("a");
+        link.href = "/?slide=" + encodeURIComponent(path);
+        link.dataset.selectSlide = path;
+        link.id = "pick";
+        link.textContent = "pick";
+        document.body.append(link);
+    }""",
+        path,
+    )
+    with page.expect_response(lambda r: "/panels/info/" in r.url and "slide=" in r.url) as info:
+        page.locator("#pick").click()
+    assert info.value.status == 200
+    assert "slide=" + path.split("/")[0] in info.value.url
+    assert page.evaluate("new URL(location.href).searchParams.get('slide')") == path
+
+    with page.expect_response(lambda r: "/panels/info/" in r.url) as back:
+        page.go_back()
+    assert back.value.url.endswith("slide=")
+
+
+def test_a_user_defines_a_custom_panel_in_the_more_dialog(
+    page: Page, live_studio: LiveStudio
+) -> None:
+    ribbon = page.get_by_role("navigation", name="Ribbon")
+    ribbon.get_by_role("button", name="More…").click()
+    dialog = page.get_by_role("dialog", name="Add panels")
+    dialog.get_by_label("Title").fill("My LIMS")
+    dialog.get_by_label("URL template").fill("javascript:alert(1)")
+    dialog.get_by_role("button", name="Save and add").click()
+    assert "http" in dialog.get_by_role("alert").inner_text()
+
+    dialog.get_by_label("URL template").fill("https://lims.example.org/?slide={slide}")
+    with page.expect_request(lambda r: ARRANGEMENT in r.url and r.method == "POST"):
+        dialog.get_by_role("button", name="Save and add").click()
+    assert "My LIMS" in tab_titles(page)
+
+    open_cockpit(page, live_studio)
+    assert "My LIMS" in tab_titles(page)
+
+    # Panel types are added from the same dialog; deleting the custom panel closes it.
+    ribbon.get_by_role("button", name="More…").click()
+    dialog.get_by_label("Macro").check()
+    dialog.get_by_role("button", name="Add selected").click()
+    assert tab_titles(page).count("Macro") == 2
+    ribbon.get_by_role("button", name="More…").click()
+    dialog.get_by_role("button", name="Delete My LIMS").click()
+    page.wait_for_function("!window.cockpit.api.panels.some(p => p.title === 'My LIMS')")
+    page.keyboard.press("Escape")

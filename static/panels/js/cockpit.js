@@ -236,8 +236,17 @@ function registerActions(manager) {
   registerAction("viewport.overview", ({ pressed }) => forEachViewer((v) => v.setOverview(pressed)));
   registerAction("viewport.rotate", ({ degrees }) => forEachViewer((v) => v.rotate(degrees ?? 90)));
   registerAction("viewport.flip", ({ axis }) => forEachViewer((v) => v.flip(axis)));
-  registerAction("grid.set", ({ rows, columns }) => forEachViewer((v) => v.setGrid(rows, columns)));
-  registerAction("grid.sync", ({ pressed }) => forEachViewer((v) => v.setSync(pressed)));
+  const rememberViewerOptions = (options) => {
+    for (const panel of manager.panelsOfType("viewer")) manager.updateOptions(panel, options);
+  };
+  registerAction("grid.set", ({ rows, columns }) => {
+    forEachViewer((v) => v.setGrid(rows, columns));
+    rememberViewerOptions({ rows, columns });
+  });
+  registerAction("grid.sync", ({ pressed }) => {
+    forEachViewer((v) => v.setSync(pressed));
+    rememberViewerOptions({ sync: pressed });
+  });
   for (const name of ["annotations.draw", "annotations.export"]) {
     registerAction(name, () => notify("Annotations are coming with the annotations feature."));
   }

@@ -112,11 +112,13 @@ export function createPanelManager(element, { tree, saveUrl, csrfToken, createCo
     }).catch((error) => console.warn("could not save the panel arrangement", error));
   }
 
-  api.onDidLayoutChange(() => {
+  function saveSoon() {
     if (restoring) return;
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_DELAY_MS);
-  });
+  }
+
+  api.onDidLayoutChange(saveSoon);
   window.addEventListener("pagehide", () => {
     if (timer) {
       clearTimeout(timer);
@@ -210,5 +212,11 @@ export function createPanelManager(element, { tree, saveUrl, csrfToken, createCo
     api.removePanel(panel);
   }
 
-  return { api, load, reset, addPanel, removePanel, panelsOfType, save, uniqueId };
+  // Keeps e.g. the viewer's grid in the panel's params, so the saved arrangement has it.
+  function updateOptions(panel, options) {
+    panel.api.updateParameters({ options: { ...panel.params?.options, ...options } });
+    saveSoon();
+  }
+
+  return { api, load, reset, addPanel, removePanel, updateOptions, panelsOfType, save, uniqueId };
 }
