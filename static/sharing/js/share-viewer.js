@@ -1,111 +1,55 @@
-// Share pages: one read-only viewer per grid cell (a slide link is a 1 × 1 grid), tiles
-// from the share's own routes, viewports synchronized when the grid was shared that way.
-//
-// Viewers come from the studio's viewer module when it offers `createViewer`; otherwise
-// from the small OpenSeadragon set-up below, which follows the same tile conventions.
+// Share pages: one read-only viewer per grid cell (a slide link is a 1 × 1 grid), built
+// with the studio's viewer module, tiles from the share's own routes, and the cockpit's
+// grid synchronization when the grid was shared with sync on.
 
-import { syncViewports } from "./viewport-sync.js";
+import { createViewer } from "../../studio/js/viewer.js";
+import { GridSync } from "../../panels/js/grid-sync.js";
 
-const OSD = window.OpenSeadragon;
+// window.studioReady turns true once every cell's first view is drawn (viewer.js sets it
+// as soon as the first one is; this page waits for all of them).
+window.shareReady = false;
 
-// For tests and integrations, as on the studio's viewer page.
-window.studioReady = false;
-window.studioErrors = [];
-
-function tileSource(slide) {
-  return {
-    width: slide.width,
-    height: slide.height,
-    tileSize: slide.tileSize,
-    tileOverlap: 0,
-    minLevel: 0,
-    maxLevel: slide.maxZoomLevel,
-    getTileUrl: (level, x, y) =>
-      slide.tileUrl.replace("{z}", String(level)).replace("{x}", String(x)).replace("{y}", String(y)),
-  };
-}
-
-function plainViewer(element, slide) {
-  return OSD({
-    element,
-    prefixUrl: element.dataset.prefixUrl,
-    tileSources: tileSource(slide),
-    showNavigator: false,
-    showNavigationControl: false,
-    visibilityRatio: 0.5,
-    maxZoomPixelRatio: 2,
-    animationTime: 0.5,
-    gestureSettingsMouse: { clickToZoom: false },
-  });
-}
-
-async function viewerFactory() {
-  const url = document.querySelector("script[data-viewer-module]")?.dataset.viewerModule;
-  if (url) {
-    try {
-      const module = await import(url);
-      if (typeof module.createViewer === "function") {
-        return (element, slide) => {
-          const made = module.createViewer(element, slide, { readOnly: true, navigator: false });
-          return made?.viewport ? made : made?.viewer ?? made?.osd;
-        };
-      }
-    } catch {
-      // The module is the studio page's own script: fall back to the plain set-up.
-    }
-  }
-  return plainViewer;
-}
-
-function bindToolbar(viewer, toolbar) {
-  if (!toolbar) return;
+function bindToolbar(slideViewer, toolbar) {
   const actions = {
-    "zoom-in": () => viewer.viewport.zoomBy(2).applyConstraints(),
-    "zoom-out": () => viewer.viewport.zoomBy(0.5).applyConstraints(),
-    home: () => viewer.viewport.goHome(),
-    rotate: () => viewer.viewport.setRotation(viewer.viewport.getRotation() + 90),
+    "zoom-in": () => slideViewer.zoomBy(2),
+    "zoom-out": () => slideViewer.zoomBy(0.5),
+    home: () => slideViewer.home(),
+    rotate: () => slideViewer.rotate(90),
   };
-  toolbar.addEventListener("click", (event) => {
+  toolbar?.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
     if (button) actions[button.dataset.action]?.();
   });
 }
 
-function whenDrawn(viewer) {
-  return new Promise((resolve) => {
-    viewer.addHandler("open", () => {
-      viewer.world.getItemAt(0).whenFullyLoaded(() => {
-        viewer.element.dataset.ready = "true";
-        resolve();
-      });
-    });
-    viewer.addHandler("open-failed", (event) => {
-      window.studioErrors.push({ kind: "open", message: String(event.message) });
-    });
-    viewer.addHandler("tile-load-failed", (event) => {
-      const { level, x, y } = event.tile;
-      window.studioErrors.push({ kind: "tile", level, x, y, message: String(event.message) });
-    });
-  });
-}
-
-async function main() {
+function main() {
   const data = JSON.parse(document.getElementById("share-data").textContent);
-  const create = await viewerFactory();
-  const viewers = [];
+  const sync = new GridSync();
+  const slideViewers = [];
   const drawn = [];
   for (const stage of document.querySelectorAll(".share-cell[data-cell]")) {
     const slide = data.cells[Number(stage.dataset.cell)];
-    const viewer = create(stage.querySelector(".viewer"), slide);
-    drawn.push(whenDrawn(viewer));
-    bindToolbar(viewer, stage.querySelector(".viewer-toolbar"));
-    viewers.push(viewer);
+    let ready;
+    drawn.push(new Promise((resolve) => (ready = resolve)));
+    const slideViewer = createViewer(stage.querySelector(".viewer"), slide, {
+      navigator: data.cells.length === 1,
+      onReady: ready,
+    });
+    bindToolbar(slideViewer, stage.querySelector(".viewer-toolbar"));
+    // The viewport the user last touched leads the others.
+    stage.addEventListener("pointerdown", () => (sync.leader = slideViewer), true);
+    stage.addEventListener("wheel", () => (sync.leader = slideViewer), { capture: true, passive: true });
+    stage.addEventListener("focusin", () => (sync.leader = slideViewer));
+    slideViewer.viewer.addHandler("viewport-change", () => sync.moved(slideViewer, slideViewers));
+    slideViewers.push(slideViewer);
   }
-  if (data.sync) syncViewports(viewers);
-  window.shareViewers = viewers;
-  window.studioViewer = viewers[0];
-  await Promise.all(drawn);
-  window.studioReady = true;
+  window.shareViewers = slideViewers;
+  window.studioViewer = slideViewers[0]?.viewer;
+  Promise.all(drawn).then(() => {
+    if (data.sync && slideViewers.length > 1) sync.enable(slideViewers);
+    window.studioReady = true;
+    window.shareReady = true;
+  });
 }
 
 main();

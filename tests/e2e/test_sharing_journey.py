@@ -1,0 +1,128 @@
+"""Sharing in a real browser: a password link from the Share dialog, opened by a recipient,
+suspended by an admin; a folder link's mini-browser."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Response, expect
+
+from tests.e2e.conftest import LiveStudio
+
+pytestmark = pytest.mark.browser
+
+SHARE_TILE = re.compile(r"/s/[\w-]+/tiles/[^/]+/\d+/\d+_\d+\.jpg")
+SLIDE = "demo/breast/CASE-001/CASE-001-A2.svs"
+TIMEOUT_MS = 30_000
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture
+def recipient(browser: Browser) -> Iterator[Page]:
+    """Someone without an account, in a browser context of their own."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    console: list[str] = []
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    yield page
+    assert console == []
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name))
+
+
+def open_panel(live_studio: LiveStudio, page: Page) -> None:
+    live_studio.login(page, "/sharing/panel/")
+    page.goto(f"{live_studio.url}/sharing/panel/?slide={SLIDE}")
+    page.wait_for_function("window.shareDialogReady === true")
+
+
+def test_a_password_link_is_opened_then_suspended_by_an_admin(
+    live_studio: LiveStudio, browser_page: Page, recipient: Page
+) -> None:
+    owner = browser_page
+    open_panel(live_studio, owner)
+
+    owner.get_by_role("button", name="New link…").click()
+    dialog = owner.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Password").fill("tumour-board")
+    dialog.get_by_label("Expires").select_option("1d")
+    dialog.get_by_label("Label").fill("for Dr. Rossi")
+    screenshot(owner, "share-dialog.png")
+    dialog.get_by_role("button", name="Create link").click()
+    url_field = dialog.get_by_label("Share link")
+    expect(url_field).to_have_value(re.compile(r"/s/[\w-]{43}/$"))
+    url = url_field.input_value()
+    assert SLIDE not in url
+    owner.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(owner.locator("#shared-links-list tbody tr")).to_have_count(1)
+    screenshot(owner, "shared-links-panel.png")
+
+    tiles: list[int] = []
+
+    def on_response(response: Response) -> None:
+        if SHARE_TILE.search(response.url):
+            tiles.append(response.status)
+
+    recipient.on("response", on_response)
+    recipient.goto(url)
+    expect(recipient.get_by_role("heading", name="This link is protected")).to_be_visible()
+    recipient.get_by_label("Password").fill("wrong")
+    recipient.get_by_role("button", name="Open").click()
+    expect(recipient.get_by_text("Wrong password.")).to_be_visible()
+    assert tiles == []
+    recipient.get_by_label("Password").fill("tumour-board")
+    recipient.get_by_role("button", name="Open").click()
+    recipient.wait_for_function("window.shareReady === true", timeout=TIMEOUT_MS)
+    assert tiles and set(tiles) == {200}
+    assert recipient.evaluate("window.studioErrors") == []
+    screenshot(recipient, "share-page.png")
+    tile_url = recipient.evaluate(
+        "window.studioViewer.world.getItemAt(0).source.getTileUrl(0, 0, 0)"
+    )
+
+    owner.goto(f"{live_studio.url}/admin/sharing/share/")
+    owner.get_by_role("row", name=re.compile("CASE-001-A2")).get_by_role("checkbox").check()
+    owner.get_by_label("Action:").select_option("suspend")
+    owner.get_by_role("button", name="Go").click()
+    expect(owner.get_by_text("Suspended 1 link(s).")).to_be_visible()
+
+    assert recipient.request.get(live_studio.url + tile_url).status == 410
+    page = recipient.goto(url)
+    assert page is not None and page.status == 410
+    expect(recipient.get_by_role("heading", name="This link is not available")).to_be_visible()
+
+
+def test_a_folder_link_shows_the_mini_browser_and_opens_a_slide(
+    live_studio: LiveStudio, browser_page: Page, recipient: Page
+) -> None:
+    owner = browser_page
+    open_panel(live_studio, owner)
+    owner.evaluate(
+        """() => document.body.dispatchEvent(new CustomEvent("studio:action", {
+            detail: {action: "share.folder", params: {folder: "demo/breast"}}}))"""
+    )
+    toast = owner.locator("#share-toast")
+    expect(toast.get_by_label("Share link")).to_have_value(re.compile(r"/s/[\w-]{43}/$"))
+    url = toast.get_by_label("Share link").input_value()
+
+    recipient.goto(url)
+    expect(recipient.get_by_role("heading", name="breast")).to_be_visible()
+    recipient.locator("a.folder", has_text="CASE-001").click()
+    card = recipient.locator("a.slide-card", has_text="CASE-001-A2.svs")
+    expect(card.locator("img")).to_have_js_property("complete", True)
+    assert card.locator("img").evaluate("img => img.naturalWidth") > 0
+    screenshot(recipient, "share-folder.png")
+    card.click()
+    recipient.wait_for_url(re.compile(r"/view/\?slide="))
+    recipient.wait_for_function("window.shareReady === true", timeout=TIMEOUT_MS)
+    assert recipient.evaluate("window.studioErrors") == []
+    expect(recipient.get_by_role("link", name="Shared folder")).to_be_visible()
