@@ -173,6 +173,8 @@ def test_a_synchronized_2x2_grid_moves_all_four_viewports(
     page.wait_for_function(f"{VIEWER}.getState().sync === false")
     still = centers(page)
     page.evaluate(f"{VIEWER}.viewerAt(0).viewport.panBy(new OpenSeadragon.Point(0.1, 0), true)")
+    # Followers would move on the leader's next viewport-change, drawn in the next frames.
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert centers(page)[1] == still[1]
     for index in range(4):
         page.locator(f"{cell(index)}[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
