@@ -210,3 +210,36 @@ def test_a_user_defines_a_custom_panel_in_the_more_dialog(
     dialog.get_by_role("button", name="Delete My LIMS").click()
     page.wait_for_function("!window.cockpit.api.panels.some(p => p.title === 'My LIMS')")
     page.keyboard.press("Escape")
+
+
+def test_a_saved_arrangement_that_does_not_restore_gives_way_to_the_layout(
+    page: Page, live_studio: LiveStudio
+) -> None:
+    # Well-formed enough for the server, but dockview refuses a group id that is a number.
+    broken = {
+        "grid": {
+            "root": {
+                "type": "branch",
+                "size": 600,
+                "data": [{"type": "leaf", "size": 800, "data": {"id": 7, "views": ["info"]}}],
+            },
+            "width": 800,
+            "height": 600,
+            "orientation": "HORIZONTAL",
+        },
+        "panels": {"info": {"id": "info", "contentComponent": "panel", "params": {"type": "info"}}},
+    }
+    status = page.evaluate(
+        """async ([url, state]) => (await fetch(url, {
+            method: "POST", body: JSON.stringify(state),
+            headers: {"X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content},
+        })).status""",
+        [ARRANGEMENT, broken],
+    )
+    assert status == 204
+    with page.expect_request(lambda r: ARRANGEMENT in r.url and r.method == "DELETE"):
+        open_cockpit(page, live_studio)
+    assert page.evaluate("window.cockpit.source") == "default"
+    titles = tab_titles(page)
+    for _, title in default_leaves():
+        assert title in titles

@@ -131,7 +131,8 @@ function createContent(host, params, panelApi) {
   return fragmentPanel(host, panelApi.id, params);
 }
 
-// htmx asks for a panel with the slide selected now, not the one it was created with.
+// htmx asks for a panel with the slide selected now, not the one it was created with, and
+// sends the CSRF token with anything but GET.
 function followSelection() {
   document.body.addEventListener("htmx:configRequest", (event) => {
     const elt = event.detail.elt;
@@ -141,11 +142,7 @@ function followSelection() {
     }
     if (event.detail.verb !== "get") event.detail.headers["X-CSRFToken"] = csrfToken;
   });
-  document.body.addEventListener(SLIDE_EVENT, (event) => {
-    const { slide, cell } = event.detail;
-    if (!slide) return;
-    for (const viewer of viewers.values()) viewer.showSlide?.(slide, cell ?? undefined);
-  });
+  // The viewer panel follows `studio:slide` itself (into the cell the event names).
 }
 
 // ---------------------------------------------------------------- panels by type
