@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.base import demo_slides_dir_or_skip
+from tests.live_server import live_server
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -32,7 +26,6 @@ CHROMIUM_ARGS = [
 ]
 USERNAME = "journey"
 PASSWORD = "journey-through-slides"
-START_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -57,39 +50,9 @@ def live_studio(
 ) -> Iterator[LiveStudio]:
     demo_slides_dir = demo_slides_dir_or_skip(request)
     workdir = tmp_path_factory.mktemp("live-studio")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "studio.settings",
-        "SLIDES_DIR": str(demo_slides_dir),
-        "DATABASE_URL": f"sqlite:///{workdir / 'studio.sqlite3'}",
-        "VAR_DIR": str(workdir),
-        "TILE_SERVER_URL": "",
-        "REDIS_URL": "",
-        "DEBUG": "true",
-    }
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "ensure_demo_user", USERNAME, PASSWORD)
-    port = _free_port()
-    log_path = workdir / "daphne.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [_daphne(), "-b", "127.0.0.1", "-p", str(port), "studio.asgi:application"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_answering(process, url + "/login/", log_path)
+    setup = [["ensure_demo_user", USERNAME, PASSWORD]]
+    with live_server(workdir, demo_slides_dir, ready_path="/login/", setup=setup) as url:
         yield LiveStudio(url, USERNAME, PASSWORD, demo_slides_dir)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -127,35 +90,3 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[pytest.TestReport]:
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, capture_output=True
-    )
-
-
-def _daphne() -> str:
-    beside_python = Path(sys.executable).with_name("daphne")
-    return str(beside_python) if beside_python.exists() else "daphne"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_answering(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the studio exited early:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.05)
-    process.kill()
-    pytest.fail(f"the studio did not answer within {START_TIMEOUT} s:\n{log_path.read_text()}")

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +12,13 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from tests.base import fast_hashers
+from tests.live_server import live_server
 from tileserver.models import ApiSession
 
 __all__ = ["fast_hashers"]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
-START_TIMEOUT = 60.0
 
 
 @pytest.fixture
@@ -68,73 +61,19 @@ def live_tile_server(
 ) -> Iterator[LiveTileServer]:
     workdir = tmp_path_factory.mktemp("live-tile-server")
     username = "tile-user"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "studio.settings",
-        "SLIDES_DIR": str(demo_slides_dir),
-        "DATABASE_URL": f"sqlite:///{workdir / 'tileserver.sqlite3'}",
-        "VAR_DIR": str(workdir),
-        "TILE_SERVER_URL": "",
-        "REDIS_URL": "",
+    superuser = {
         "DJANGO_SUPERUSER_USERNAME": username,
         "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
         "DJANGO_SUPERUSER_EMAIL": "tiles@example.org",
     }
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "createsuperuser", "--noinput")
-    port = _free_port()
-    log_path = workdir / "daphne.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [_daphne(), "-b", "127.0.0.1", "-p", str(port), "studio.asgi:application"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/core/"
-        _wait_until_answering(process, url + "api/json/IsLite", log_path)
-        yield LiveTileServer(url=url, username=username, password=PASSWORD)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, capture_output=True
-    )
-
-
-def _daphne() -> str:
-    beside_python = Path(sys.executable).with_name("daphne")
-    return str(beside_python) if beside_python.exists() else "daphne"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_answering(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the tile server exited early:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.05)
-    process.kill()
-    pytest.fail(f"the tile server did not answer within {START_TIMEOUT} s:\n{log_path.read_text()}")
+    with live_server(
+        workdir,
+        demo_slides_dir,
+        ready_path="/core/api/json/IsLite",
+        setup=[["createsuperuser", "--noinput"]],
+        extra_env=superuser,
+    ) as url:
+        yield LiveTileServer(url=url + "/core/", username=username, password=PASSWORD)
 
 
 SLIDE_SUFFIXES = frozenset({".svs", ".tif", ".tiff", ".ndpi", ".mrxs", ".scn", ".bif"})
