@@ -9,11 +9,13 @@ Personas: `owner` (the pathologist whose slides and shares a test is about), `co
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.test import Client
 from PIL import Image
 from pytest_django.fixtures import Settings
@@ -80,3 +82,24 @@ def admin(fast_hashers: None, django_user_model: type[AbstractUser]) -> Abstract
 @pytest.fixture
 def owner_client(owner: AbstractUser) -> Client:
     return client_for(owner)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    # Tiles, slide info and session checks live in the cache: no test sees another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def slides_dir(settings: Settings, request: pytest.FixtureRequest) -> Path:
+    settings.SLIDES_DIR = demo_slides_dir_or_skip(request)
+    return settings.SLIDES_DIR
+
+
+@pytest.fixture
+def slide_path(slides_dir: Path) -> str:
+    """The virtual path of a demo slide (the largest, so that it has several zoom levels)."""
+    files = sorted(slides_dir.rglob("*.svs"), key=lambda p: (-p.stat().st_size, str(p)))
+    return files[0].relative_to(slides_dir).as_posix()

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from pytest_django.fixtures import Settings
 
 from tests.base import (
     colleague,
-    demo_slides_dir_or_skip,
+    empty_cache,
     fast_hashers,
     owner,
     owner_client,
+    slide_path,
+    slides_dir,
     stranger,
 )
 
@@ -33,25 +33,6 @@ __all__ = [
     "slides_dir",
     "stranger",
 ]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def slides_dir(settings: Settings, request: pytest.FixtureRequest) -> Path:
-    settings.SLIDES_DIR = demo_slides_dir_or_skip(request)
-    return settings.SLIDES_DIR
-
-
-@pytest.fixture
-def slide_path(slides_dir: Path) -> str:
-    files = sorted(slides_dir.rglob("*.svs"), key=lambda p: (-p.stat().st_size, str(p)))
-    return files[0].relative_to(slides_dir).as_posix()
 
 
 @pytest.fixture

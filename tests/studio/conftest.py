@@ -1,47 +1,36 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from pytest_django.fixtures import Settings
 
 from tests.base import (
     admin,
     colleague,
-    demo_slides_dir_or_skip,
+    empty_cache,
     fast_hashers,
     owner,
     owner_client,
+    slide_path,
+    slides_dir,
     stranger,
 )
 from tileserver import engine
 
-__all__ = ["admin", "colleague", "fast_hashers", "owner", "owner_client", "stranger"]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    # Tiles, slide info and session checks live in the cache: no test sees another's.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def slides_dir(settings: Settings, request: pytest.FixtureRequest) -> Path:
-    settings.SLIDES_DIR = demo_slides_dir_or_skip(request)
-    return settings.SLIDES_DIR
-
-
-@pytest.fixture
-def slide_path(slides_dir: Path) -> str:
-    """The virtual path of a demo slide (the largest, so that it has several zoom levels)."""
-    files = sorted(slides_dir.rglob("*.svs"), key=lambda p: (-p.stat().st_size, str(p)))
-    return files[0].relative_to(slides_dir).as_posix()
+__all__ = [
+    "admin",
+    "colleague",
+    "empty_cache",
+    "fast_hashers",
+    "owner",
+    "owner_client",
+    "slide_path",
+    "slides_dir",
+    "stranger",
+]
 
 
 @pytest.fixture
