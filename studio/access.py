@@ -112,6 +112,16 @@ async def acall(request: HttpRequest, func: Call[T]) -> T:
     return await acall_with(RequestSession(request), func)
 
 
+def get_folder_contents(request: HttpRequest, folder: str) -> tuple[list[str], list[str]]:
+    """Sub-folders and slides of `folder` (full virtual paths); the root directories when
+    `folder` is empty (they hold no slides themselves)."""
+    if not folder:
+        return call(request, lambda client, sid: client.root_directories(sid)), []
+    folders = call(request, lambda client, sid: client.directories(sid, folder))
+    slides = call(request, lambda client, sid: client.slides(sid, folder))
+    return folders, slides
+
+
 def slide_info_with(session: TileSession, path_or_uid: str) -> SlideInfo:
     key = _slide_info_key(path_or_uid)
     info = cache.get(key)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from panels.views.decorators import login_again, panel_login_required
 from panels.views.forms import BrowserForm, PanelSlideForm
-from studio.access import call, get_slide_info
+from studio.access import call, get_folder_contents, get_slide_info
 from studio.lib.paths import basename, breadcrumbs
 from studio.views.forms import form_errors
 from tileserver.errors import BadPath, BadRequest, NotAuthenticated, TileServerError
@@ -105,12 +105,7 @@ def _browser_entries(request: HttpRequest, folder: str, query: str) -> list[dict
         return [
             {"kind": "slide", "path": path, "name": path.removeprefix(prefix)} for path in found
         ]
-    if folder:
-        folders = call(request, lambda client, sid: client.directories(sid, folder))
-        slides = call(request, lambda client, sid: client.slides(sid, folder))
-    else:
-        folders = call(request, lambda client, sid: client.root_directories(sid))
-        slides = []
+    folders, slides = get_folder_contents(request, folder)
     return [{"kind": "folder", "path": p, "name": basename(p)} for p in folders] + [
         {"kind": "slide", "path": p, "name": basename(p)} for p in slides
     ]

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_GET
 
-from studio.access import RequestSession, TileSession, acall_with, aslide_info_with
+from studio.access import Call, RequestSession, TileSession, acall_with, aslide_info_with
 from studio.auth import ais_authenticated
 from studio.lean import lean_route
 from studio.views.forms import ImageForm, SlideForm, form_errors
@@ -70,18 +70,14 @@ async def serve_tile(
     if not _tile_exists(info, x, y, z):
         return text_response(400, f"There is no tile {x}, {y} at zoom level {z}.")
 
-    etag = f'"{fingerprint}-{z}-{x}-{y}"'
-    if _matches(request, etag):
-        return _not_modified(etag, TILE_CACHE_CONTROL)
-    key = f"studio:tile:{fingerprint}:{z}:{x}:{y}"
-    image = await cache.aget(key)
-    if image is None:
-        try:
-            image = await acall_with(session, lambda client, sid: client.tile(sid, slide, x, y, z))
-        except TileServerError as e:
-            return text_response(e.status, e.message)
-        await cache.aset(key, image, TILE_CACHE_SECONDS)
-    return _image(image, etag, TILE_CACHE_CONTROL)
+    return await _cached_image(
+        request,
+        session,
+        f"{fingerprint}-{z}-{x}-{y}",
+        lambda client, sid: client.tile(sid, slide, x, y, z),
+        TILE_CACHE_CONTROL,
+        TILE_CACHE_SECONDS,
+    )
 
 
 async def serve_associated_image(
@@ -95,20 +91,40 @@ async def serve_associated_image(
     except TileServerError as e:
         return text_response(e.status, e.message)
 
-    etag = f'"{info.fingerprint}-{kind}-{width}x{height}"'
+    return await _cached_image(
+        request,
+        session,
+        f"{info.fingerprint}-{kind}-{width}x{height}",
+        lambda client, sid: getattr(client, kind)(sid, slide, width, height),
+        IMAGE_CACHE_CONTROL,
+        IMAGE_CACHE_SECONDS,
+    )
+
+
+async def _cached_image(
+    request: HttpRequest,
+    session: TileSession,
+    name: str,
+    fetch: Call[EncodedImage],
+    cache_control: str,
+    cache_seconds: int,
+) -> HttpResponse:
+    """Answer 304 to a matching ETag, else the image from the cache or from the tile server.
+
+    `name` identifies the image and contains the slide's fingerprint, so it serves as both
+    ETag and cache key: a changed slide gets new names and never meets its old images."""
+    etag = f'"{name}"'
     if _matches(request, etag):
-        return _not_modified(etag, IMAGE_CACHE_CONTROL)
-    key = f"studio:{kind}:{info.fingerprint}:{width}x{height}"
+        return _not_modified(etag, cache_control)
+    key = f"studio:image:{name}"
     image = await cache.aget(key)
     if image is None:
         try:
-            image = await acall_with(
-                session, lambda client, sid: getattr(client, kind)(sid, slide, width, height)
-            )
+            image = await acall_with(session, fetch)
         except TileServerError as e:
             return text_response(e.status, e.message)
-        await cache.aset(key, image, IMAGE_CACHE_SECONDS)
-    return _image(image, etag, IMAGE_CACHE_CONTROL)
+        await cache.aset(key, image, cache_seconds)
+    return _image(image, etag, cache_control)
 
 
 def _tile_exists(info: SlideInfo, x: int, y: int, z: int) -> bool:

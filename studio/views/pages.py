@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from studio.access import call, get_slide_info
+from studio.access import get_folder_contents, get_slide_info
 from studio.lib.paths import basename, breadcrumbs
 from studio.views.forms import FolderForm, SlideForm
 from tileserver.errors import NotAuthenticated, TileServerError
@@ -42,12 +42,7 @@ def browse(request: HttpRequest) -> HttpResponse:
         return error_page(request, 400, "Bad folder", form.errors["folder"][0])
     folder = form.cleaned_data["folder"]
     try:
-        if folder:
-            folders = call(request, lambda client, sid: client.directories(sid, folder))
-            slides = call(request, lambda client, sid: client.slides(sid, folder))
-        else:
-            folders = call(request, lambda client, sid: client.root_directories(sid))
-            slides = []
+        folders, slides = get_folder_contents(request, folder)
     except TileServerError as e:
         return tile_server_error_page(request, e)
     context = {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.base import demo_slides_dir_or_skip
 from tests.live_server import live_server
@@ -77,6 +79,8 @@ def browser_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[P
     report = getattr(request.node, "rep_call", None)
     if report is None or report.failed:
         print("browser console:\n" + "\n".join(console))
+        with contextlib.suppress(PlaywrightError):  # a crashed page has no state to show
+            print("studioErrors:", page.evaluate("window.studioErrors ?? null"))
     context.close()
 
 

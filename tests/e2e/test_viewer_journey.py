@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response
+from playwright.sync_api import Page, Response
 
 from tests.e2e.conftest import LiveStudio
 
@@ -17,25 +16,6 @@ TILE_URL = re.compile(r"/tiles/[^/]+/(\d+)/(\d+)_(\d+)\.jpg")
 TIMEOUT_MS = 30_000
 
 
-@pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    console: list[str] = []
-    page.on("console", lambda message: console.append(_describe(message)))
-    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
-    yield page
-    report = getattr(request.node, "rep_call", None)
-    if report is None or report.failed:
-        print("browser console:\n" + "\n".join(console))
-        print("studioErrors:", page.evaluate("window.studioErrors ?? null"))
-    context.close()
-
-
-def _describe(message: ConsoleMessage) -> str:
-    return f"{message.type}: {message.text}"
-
-
 def pick_slide(slides_dir: Path) -> str:
     """The largest demo slide: it has the most zoom levels to travel through."""
     files = sorted(slides_dir.rglob("*.svs"), key=lambda p: (-p.stat().st_size, str(p)))
@@ -43,8 +23,9 @@ def pick_slide(slides_dir: Path) -> str:
 
 
 def test_a_pathologist_views_and_zooms_into_a_slide(
-    live_studio: LiveStudio, page: Page, tmp_path: Path
+    live_studio: LiveStudio, browser_page: Page, tmp_path: Path
 ) -> None:
+    page = browser_page
     tiles: list[tuple[int, int]] = []  # (z, status)
 
     def on_response(response: Response) -> None:
