@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from panels.lib.url_template import UrlTemplateError, placeholders
 from panels.models import MAX_ARRANGEMENT_BYTES, UserCustomPanel
 from panels.registry import PANEL_TYPES
-from studio.views.forms import PathField
+from studio.forms import PathField
 
 LAYOUT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$"
 # Deeper than any arrangement a person builds by dragging; bounds the recursion below.

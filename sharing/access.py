@@ -8,7 +8,8 @@ warm tile costs no database query; state is still judged on every request (expir
 the clock), and every change of a link drops the cached copy (`forget_share`, called by the
 model's save/delete signals and by the `sharing.actions` functions that update in bulk).
 
-Unknown or deleted token → Http404; expired or suspended → ShareGone (410); password not
+Unknown or deleted token → Http404; expired or suspended, or its owner's account
+deactivated → ShareGone (410); password not
 yet given in this browser session → PasswordRequired (page: redirect to the password page;
 images: 403); `slide_path` outside what the link covers → Http404. Nothing is recorded
 here: a page view calls `record_visit` once per opening, tiles never do.
@@ -21,6 +22,7 @@ import re
 from ipaddress import ip_address
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from sharing.models import TOKEN_LENGTH, Share
@@ -56,7 +58,7 @@ class PasswordRequired(Exception):
 
 def get_share(request: HttpRequest, token: str, *, slide_path: str | None = None) -> Share:
     _check_token_shape(token)
-    share = _check_state(_found(Share.objects.filter(token=token).first()))
+    share = _check_state(_found(_shares().filter(token=token).first()))
     if share.has_password and share.unlock_key() not in request.session.get(UNLOCKED_KEY, []):
         raise PasswordRequired(share)
     return _check_scope(share, slide_path)
@@ -80,7 +82,7 @@ def get_owned_share(request: HttpRequest, token: str) -> Share:
     if not request.user.is_authenticated:
         raise Http404("No such link.")
     _check_token_shape(token)
-    return _check_state(_found(Share.objects.filter(token=token, owner=request.user).first()))
+    return _check_state(_found(_shares().filter(token=token, owner=request.user).first()))
 
 
 def unlock(request: HttpRequest, share: Share) -> None:
@@ -111,7 +113,7 @@ async def _acached_share(token: str) -> Share | None:
     key = _share_cache_key(token)
     share = await cache.aget(key)
     if share is None:
-        share = await Share.objects.filter(token=token).afirst()
+        share = await _shares().filter(token=token).afirst()
         if share is not None:
             await cache.aset(key, share, SHARE_CACHE_SECONDS)
     return share
@@ -129,8 +131,13 @@ def _found(share: Share | None) -> Share:
     return share
 
 
+def _shares() -> QuerySet[Share]:
+    # The owner comes along: their account's state decides as much as the link's.
+    return Share.objects.select_related("owner")
+
+
 def _check_state(share: Share) -> Share:
-    state = share.state
+    state = share.state if share.owner.is_active else Share.State.SUSPENDED
     if state != Share.State.ACTIVE:
         raise ShareGone(share, state)
     return share

@@ -24,13 +24,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from pmacore.errors import BadRequest, MethodNotAllowed, NotAuthenticated, TileServerError
 from sharing import catalog
 from sharing.actions import create_share
-from sharing.auth import user_for_tile_session
 from sharing.forms import FolderLinkForm, GridLinkForm, ShareOptionsForm, SlideLinkForm
 from sharing.models import Share
 from sharing.views import share_url
-from tileserver.errors import BadRequest, NotAuthenticated, TileServerError
+from studio.tileclient import get_client
+from studio.tileclient.principals import Principal, SessionPrincipal
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # Parameter names on the wire (lower-cased) → form fields.
@@ -61,12 +62,7 @@ WIRE_NAMES = {
 LIST_FIELDS = frozenset({"path_or_uids"})
 
 Params = dict[str, list[Any]]
-Create = Callable[[HttpRequest, AbstractBaseUser, Params], Share]
-
-
-class MethodNotAllowed(TileServerError):
-    status = 405
-    code = "MethodNotAllowed"
+Create = Callable[[Principal, AbstractBaseUser, Params], Share]
 
 
 def _error(error: TileServerError) -> JsonResponse:
@@ -83,10 +79,11 @@ def endpoint(create: Create) -> Callable[[HttpRequest], JsonResponse]:
             if request.method not in ("GET", "POST"):
                 raise MethodNotAllowed("Use GET or POST.")
             params = read_params(request)
-            user = user_for_tile_session(_first(params, "sessionid") or "")
+            session_id = str(_first(params, "sessionid") or "")
+            user = get_client().user_for_session(session_id) if session_id else None
             if user is None:
                 raise NotAuthenticated("The sessionID is missing, unknown or expired.")
-            share = create(request, user, params)
+            share = create(SessionPrincipal(session_id), user, params)
         except TileServerError as e:
             return _error(e)
         response = JsonResponse(share_url(request, share), safe=False)
@@ -164,23 +161,23 @@ def _save(user: AbstractBaseUser, data: dict[str, Any], **target: Any) -> Share:
 
 
 @endpoint
-def create_link_for_slide(request: HttpRequest, user: AbstractBaseUser, params: Params) -> Share:
+def create_link_for_slide(creator: Principal, user: AbstractBaseUser, params: Params) -> Share:
     data = _valid(SlideLinkForm, params)
-    path = catalog.slide_path(data["path_or_uid"])
+    path = catalog.slide_path(creator, data["path_or_uid"])
     return _save(user, data, kind=Share.Kind.SLIDE, path=path)
 
 
 @endpoint
-def create_link_for_folder(request: HttpRequest, user: AbstractBaseUser, params: Params) -> Share:
+def create_link_for_folder(creator: Principal, user: AbstractBaseUser, params: Params) -> Share:
     data = _valid(FolderLinkForm, params)
-    catalog.check_folder(data["path"])
+    catalog.check_folder(creator, data["path"])
     return _save(user, data, kind=Share.Kind.FOLDER, path=data["path"])
 
 
 @endpoint
-def create_link_for_grid(request: HttpRequest, user: AbstractBaseUser, params: Params) -> Share:
+def create_link_for_grid(creator: Principal, user: AbstractBaseUser, params: Params) -> Share:
     data = _valid(GridLinkForm, params)
-    slides = [catalog.slide_path(path_or_uid) for path_or_uid in data["path_or_uids"]]
+    slides = [catalog.slide_path(creator, ref) for ref in data["path_or_uids"]]
     grid = {
         "slides": slides,
         "rows": data["rows"],

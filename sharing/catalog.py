@@ -1,26 +1,22 @@
-"""What the share back-end asks the tile server: does a slide or folder exist, what is in it.
+"""What link creation asks the tile server, on behalf of the link's creator.
 
-Calls the embedded tile server's engine; blocking. Raises `tileserver.errors.TileServerError`
-subclasses (SlideNotFound, DirectoryNotFound, BadPath) with messages fit for a user.
+A link may only show what its creator can see: every slide and folder is looked up with the
+creator's own tile-server session (their studio login, or the integrator's sessionID),
+never with the session later used to serve the link. Blocking; raises `TileServerError`
+subclasses (SlideNotFound, DirectoryNotFound, BadPath, ...) with messages fit for a user.
 """
 
 from __future__ import annotations
 
-from tileserver import engine
+from studio.tileclient.calls import call, slide_info
+from studio.tileclient.principals import Principal
 
 
-def slide_path(path_or_uid: str) -> str:
+def slide_path(creator: Principal, path_or_uid: str) -> str:
     """The virtual path of an existing slide given by path or UID."""
-    path = engine.resolve_slide(path_or_uid)
-    engine.slide_info(path)
-    return path
+    return slide_info(creator, path_or_uid).path
 
 
-def check_folder(path: str) -> None:
+def check_folder(creator: Principal, path: str) -> None:
     """Raises DirectoryNotFound unless `path` is an existing folder."""
-    engine.directories(path)
-
-
-def folder_slides(path: str) -> list[str]:
-    """The slides directly inside folder `path`."""
-    return engine.slides(path)
+    call(creator, lambda client, sid: client.directories(sid, path))

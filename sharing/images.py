@@ -1,7 +1,7 @@
 """The image routes of share pages: tiles, associated images and annotations by token.
 
-The gate decides (link state, password, scope); the studio's own serving code does the
-rest with the link owner's tile-server session. Refusals carry no slide data: 404 for an
+The gate decides (link state, password, scope); the studio's serving code does the rest on
+behalf of the link's owner (`OwnerPrincipal`). Refusals carry no slide data: 404 for an
 unknown link or a slide the link does not cover, 410 for an expired or suspended link,
 403 while the password has not been given in this browser session.
 """
@@ -15,15 +15,10 @@ from django.views.decorators.http import require_GET
 
 from sharing.access import PasswordRequired, ShareGone, aget_share
 from sharing.models import Share
-from studio.access import UserSession
+from studio.forms import ImageForm, SlideForm, form_errors
 from studio.lean import lean_route
-from studio.views.forms import ImageForm, SlideForm, form_errors
-from studio.views.images import (
-    ASSOCIATED_IMAGES,
-    serve_associated_image,
-    serve_tile,
-    text_response,
-)
+from studio.serving import ASSOCIATED_IMAGES, serve_associated_image, serve_tile, text_response
+from studio.tileclient.principals import OwnerPrincipal
 
 Serve = Callable[[Share], Awaitable[HttpResponse]]
 
@@ -51,8 +46,8 @@ async def tile(
     slide = form.cleaned_data["slide"]
 
     async def serve(share: Share) -> HttpResponse:
-        session = UserSession(share.owner_id)
-        return await serve_tile(session, request, slide, fingerprint, z, x, y)
+        owner = OwnerPrincipal(share.owner_id)
+        return await serve_tile(owner, request, slide, fingerprint, z, x, y)
 
     return await _through_gate(request, token, slide, serve)
 
@@ -68,7 +63,7 @@ async def associated_image(request: HttpRequest, token: str, kind: str) -> HttpR
     query = form.cleaned_data
 
     async def serve(share: Share) -> HttpResponse:
-        return await serve_associated_image(UserSession(share.owner_id), request, kind, query)
+        return await serve_associated_image(OwnerPrincipal(share.owner_id), request, kind, query)
 
     return await _through_gate(request, token, query["slide"], serve)
 

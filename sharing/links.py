@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from pmacore.errors import TileServerError
 from sharing import catalog
 from sharing.actions import create_share, do_delete, do_reactivate, do_recycle, do_suspend
 from sharing.forms import CreateLinkForm, LinkFilterForm, RecycleForm
 from sharing.models import Share
 from sharing.views import share_url
-from tileserver.errors import TileServerError
+from studio.tileclient.principals import Principal, RequestPrincipal
 
 LIST_TARGET = "shared-links-list"
 
@@ -35,7 +36,7 @@ def create_link(request: HttpRequest) -> JsonResponse:
         return _errors({field: list(errors) for field, errors in form.errors.items()})
     data = form.cleaned_data
     try:
-        target = _resolved(_target(data))
+        target = _resolved(RequestPrincipal(request), _target(data))
         share = create_share(
             request.user,
             password=data["password"],
@@ -64,14 +65,15 @@ def _target_field(kind: str) -> str:
     return {"slide": "slide", "folder": "folder", "grid": "grid"}[kind]
 
 
-def _resolved(target: dict[str, Any]) -> dict[str, Any]:
-    """The target with every slide's path as the tile server knows it; raises when missing."""
+def _resolved(creator: Principal, target: dict[str, Any]) -> dict[str, Any]:
+    """The target with every slide's path as the tile server knows it, looked up as the
+    creator sees it; raises when missing."""
     if target["kind"] == Share.Kind.FOLDER:
-        catalog.check_folder(target["path"])
+        catalog.check_folder(creator, target["path"])
         return target
     if target["kind"] == Share.Kind.SLIDE:
-        return {**target, "path": catalog.slide_path(target["path"])}
-    slides = [catalog.slide_path(path) for path in target["grid"]["slides"]]
+        return {**target, "path": catalog.slide_path(creator, target["path"])}
+    slides = [catalog.slide_path(creator, path) for path in target["grid"]["slides"]]
     return {**target, "grid": {**target["grid"], "slides": slides}}
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from pmacore.errors import TileServerError
 from sharing import throttle
 from sharing.access import (
     PasswordRequired,
@@ -24,11 +25,11 @@ from sharing.forms import PasswordForm, QrForm, ShareFolderForm, ShareQueryForm
 from sharing.lib.paths import is_inside
 from sharing.lib.qr import qr_png, qr_svg
 from sharing.models import Share, ShareAccess
-from studio.access import UserSession, call_with, slide_info_with
+from studio.forms import SlideForm
 from studio.lib.paths import basename, breadcrumbs
-from studio.views.forms import SlideForm
-from studio.views.pages import THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH, viewer_data
-from tileserver.errors import TileServerError
+from studio.tileclient.calls import call, slide_info
+from studio.tileclient.principals import OwnerPrincipal
+from studio.viewer_data import THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH, viewer_data
 
 GONE_OUTCOMES = {
     Share.State.EXPIRED: ShareAccess.Outcome.EXPIRED,
@@ -151,10 +152,10 @@ def folder_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse
     folder = form.cleaned_data["folder"] or share.path
     if folder != share.path and not is_inside(share.path, folder):
         raise Http404("No such folder.")
-    session = UserSession(share.owner_id)
+    owner = OwnerPrincipal(share.owner_id)
     try:
-        folders = call_with(session, lambda client, sid: client.directories(sid, folder))
-        slides = call_with(session, lambda client, sid: client.slides(sid, folder))
+        folders = call(owner, lambda client, sid: client.directories(sid, folder))
+        slides = call(owner, lambda client, sid: client.slides(sid, folder))
     except TileServerError as e:
         if e.status == 404:
             raise Http404("The shared folder is gone.") from None
@@ -207,9 +208,9 @@ def _viewer_page(
     sync: bool,
     embed: bool,
 ) -> HttpResponse:
-    session = UserSession(share.owner_id)
+    owner = OwnerPrincipal(share.owner_id)
     try:
-        cells = [_viewer_cell(share, session, path) for path in slides]
+        cells = [_viewer_cell(share, owner, path) for path in slides]
     except TileServerError as e:
         if e.status == 404:
             raise Http404("A shared slide is gone.") from None
@@ -230,8 +231,8 @@ def _viewer_page(
     return render(request, "sharing/viewer.html", context)
 
 
-def _viewer_cell(share: Share, session: UserSession, path: str) -> dict[str, object]:
-    info = slide_info_with(session, path)
+def _viewer_cell(share: Share, owner: OwnerPrincipal, path: str) -> dict[str, object]:
+    info = slide_info(owner, path)
     data = viewer_data(path, info)
     first_tile = reverse("sharing:tile", args=[share.token, info.fingerprint, 0, 0, 0])
     query = urlencode({"slide": path})

@@ -1,31 +1,39 @@
 """The tile-server session of a logged-in studio user, kept server-side in the Django session.
 
-Logging in to the studio logs in to the tile server; the session ID it hands out lives in
-the Django session under TILE_SESSION_KEY and never reaches the browser. When it is missing
-or has expired (a restarted or remote tile server), a new one is opened for the same user.
+Logging in to the studio logs in to the tile server (studio/tileclient/backend.py); the
+session ID it hands out lives in the Django session under TILE_SESSION_KEY and never
+reaches the browser. When it is missing or has expired, a new one is opened for the same
+user where the tile server allows that without a password (embedded); otherwise the user
+logs in again.
 """
 
 from __future__ import annotations
 
 import hashlib
 from contextlib import suppress
+from typing import Any
 
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
+from django.dispatch import receiver
 from django.http import HttpRequest
 
+from pmacore.errors import NotAuthenticated, TileServerError
 from studio.lib.blocking import run_blocking
 from studio.tileclient import get_client
-from tileserver.errors import NotAuthenticated, TileServerError
 
 TILE_SESSION_KEY = "tile_session_id"
 # How long the image routes trust an earlier full check of a Django session's user.
 AUTH_CACHE_SECONDS = 60
 
 
-def start_tile_session(request: HttpRequest, username: str, password: str) -> None:
-    """Log in to the tile server with the credentials the studio login just accepted."""
-    request.session[TILE_SESSION_KEY] = get_client().authenticate(username, password)
+@receiver(user_logged_in, dispatch_uid="studio.keep_tile_session")
+def keep_tile_session(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """Keep the session the login opened on the tile server (see the backend)."""
+    session_id = getattr(user, "tile_session_id", None)
+    if session_id and request is not None and hasattr(request, "session"):
+        request.session[TILE_SESSION_KEY] = session_id
 
 
 def end_tile_session(request: HttpRequest) -> None:

@@ -29,6 +29,12 @@ if TILE_SERVER_URL and not TILE_SERVER_URL.startswith(("http://", "https://")):
     raise environ.ImproperlyConfigured(
         f"TILE_SERVER_URL must be empty (embedded) or an http(s):// URL, not {TILE_SERVER_URL!r}"
     )
+# The service account share links and panel tokens use on a remote tile server, which
+# (like PMA.core) opens no session for a user without their password.
+TILE_SERVER_SERVICE_USERNAME = env.str("TILE_SERVER_SERVICE_USERNAME", default="")
+TILE_SERVER_SERVICE_PASSWORD = env.str("TILE_SERVER_SERVICE_PASSWORD", default="")
+TILE_SERVER_CONNECT_TIMEOUT = env.float("TILE_SERVER_CONNECT_TIMEOUT", default=5.0)
+TILE_SERVER_READ_TIMEOUT = env.float("TILE_SERVER_READ_TIMEOUT", default=30.0)
 LAYOUTS_DIR = Path(env.str("LAYOUTS_DIR", default=str(BASE_DIR / "layouts")))
 SHARE_FRAME_ANCESTORS = env.list("SHARE_FRAME_ANCESTORS", default=[])
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -124,6 +130,14 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Logging in to the studio logs in to the tile server (and, remote, keeps a local shadow
+# user); local accounts (an admin created with createsuperuser) still log in to a studio
+# with a remote tile server, for the admin site.
+AUTHENTICATION_BACKENDS = [
+    "studio.tileclient.backend.TileServerBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if TILE_SERVER_URL else []),
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

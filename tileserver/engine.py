@@ -1,8 +1,8 @@
 """The embedded tile server's engine: everything PMA.core answers, as plain Python calls.
 
-The PMA.core API views (tileserver/api.py) and the studio's embedded transport both call
+The PMA.core API views (tileserver/api/) and the studio's embedded transport both call
 these functions; neither talks to OpenSlide directly. Every function may raise a
-`tileserver.errors.TileServerError` subclass with a message fit for a user. All are
+`pmacore.errors.TileServerError` subclass with a message fit for a user. All are
 blocking (file I/O, decoding): async callers run them in a thread pool.
 
 `path_or_uid` is either a virtual path ("root/sub/file.svs") or a 10-character UID.
@@ -22,11 +22,11 @@ import openslide
 from django.conf import settings
 from PIL import Image
 
+from pmacore.errors import AssociatedImageNotFound, BadRequest, SlideNotFound
+from pmacore.types import EncodedImage, SlideFile, SlideInfo
 from tileserver import slides as slide_io
-from tileserver.errors import AssociatedImageNotFound, BadRequest, SlideNotFound
 from tileserver.lib import paths
 from tileserver.slides import TILE_SIZE, OpenedSlide, TileSource
-from tileserver.types import EncodedImage, SlideFile, SlideInfo
 
 __all__ = [
     "MAX_OUTPUT_SIDE",
@@ -250,6 +250,9 @@ def slide_info(path_or_uid: str) -> SlideInfo:
     if stored is not None and stored.compression:
         metadata.insert(0, ("compression", stored.compression))
     metadata.append(("levels", str(len(slide.level_dimensions))))
+    objective_power = _float(properties.get(openslide.PROPERTY_NAME_OBJECTIVE_POWER))
+    if objective_power:
+        metadata.append(("objectivepower", f"{objective_power:g}"))
     associated = ["Thumbnail"]  # always available: rendered from the pyramid if not stored
     associated += [
         slide_io.ASSOCIATED_NAMES[name] for name in ("label", "macro") if name in slide.associated
@@ -264,7 +267,7 @@ def slide_info(path_or_uid: str) -> SlideInfo:
         max_zoom_level=slide.max_zoom,
         mpp_x=_float(properties.get(openslide.PROPERTY_NAME_MPP_X)),
         mpp_y=_float(properties.get(openslide.PROPERTY_NAME_MPP_Y)),
-        objective_power=_float(properties.get(openslide.PROPERTY_NAME_OBJECTIVE_POWER)),
+        objective_power=objective_power,
         vendor=slide.vendor,
         file_format=slide.file_format,
         physical_size=sum(file.size for file in files),

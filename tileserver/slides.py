@@ -22,9 +22,9 @@ from typing import Literal
 import openslide
 from PIL import Image
 
-from tileserver.errors import BadRequest, UnreadableSlide
+from pmacore.errors import BadRequest, UnreadableSlide
+from pmacore.types import EncodedImage
 from tileserver.lib.passthrough import StoredLevel, StoredTiles
-from tileserver.types import EncodedImage
 
 TILE_SIZE = 256
 HANDLE_CAPACITY = 64

@@ -21,8 +21,8 @@ from panels.registry import (
     RIBBON_ACTIONS,
     USER_CUSTOM_URL_NAME,
 )
-from studio.views.forms import form_errors
-from studio.views.pages import error_page
+from studio.error_pages import error_page
+from studio.forms import form_errors
 
 # Where the viewer panel asks for a slide's size and tile URL (the viewer page's data).
 VIEWER_INFO_URL_NAME = "panels:slide-info-json"

@@ -15,8 +15,9 @@ from panels.lib.url_template import UrlTemplateError, expand
 from panels.models import UserCustomPanel
 from panels.views.decorators import panel_login_required
 from panels.views.fragments import render_panel, slide_or_error, tile_server_failure
-from studio.access import get_slide_info
-from tileserver.errors import TileServerError
+from pmacore.errors import TileServerError
+from studio.tileclient.calls import slide_info
+from studio.tileclient.principals import RequestPrincipal
 
 
 @panel_login_required
@@ -49,7 +50,7 @@ def custom_panel(request: HttpRequest, title: str, url_template: str) -> HttpRes
     context: dict[str, Any] = {"slide": slide, "panel_title": title}
     if slide:
         try:
-            info = get_slide_info(request, slide)
+            info = slide_info(RequestPrincipal(request), slide)
         except TileServerError as e:
             return tile_server_failure(request, e, title)
         values = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from studio.views.forms import MAX_IMAGE_SIDE, PathField
+from studio.forms import MAX_IMAGE_SIDE, PathField
 
 MAX_SEARCH_LENGTH = 100
 

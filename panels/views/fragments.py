@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET
 
 from panels.views.decorators import login_again, panel_login_required
 from panels.views.forms import BrowserForm, PanelSlideForm
-from studio.access import call, get_folder_contents, get_slide_info
+from pmacore.errors import BadPath, BadRequest, NotAuthenticated, TileServerError
+from studio.forms import form_errors
 from studio.lib.paths import basename, breadcrumbs
-from studio.views.forms import form_errors
-from tileserver.errors import BadPath, BadRequest, NotAuthenticated, TileServerError
+from studio.tileclient.calls import call, folder_contents, slide_info
+from studio.tileclient.principals import RequestPrincipal
 
 BROWSER_PAGE_SIZE = 48
 GALLERY_THUMBNAIL = (160, 120)
@@ -100,12 +101,14 @@ def browser(request: HttpRequest) -> HttpResponse:
 def _browser_entries(request: HttpRequest, folder: str, query: str) -> list[dict[str, str]]:
     """Folders, then slides, of `folder`; or the slides below it matching `query`."""
     if query:
-        found = call(request, lambda client, sid: client.find_slides(sid, folder, query))
+        found = call(
+            RequestPrincipal(request), lambda client, sid: client.find_slides(sid, folder, query)
+        )
         prefix = f"{folder}/" if folder else ""
         return [
             {"kind": "slide", "path": path, "name": path.removeprefix(prefix)} for path in found
         ]
-    folders, slides = get_folder_contents(request, folder)
+    folders, slides = folder_contents(RequestPrincipal(request), folder)
     return [{"kind": "folder", "path": p, "name": basename(p)} for p in folders] + [
         {"kind": "slide", "path": p, "name": basename(p)} for p in slides
     ]
@@ -120,8 +123,11 @@ def info(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"slide": slide, "panel_title": "Slide info"}
     if slide:
         try:
-            context["info"] = get_slide_info(request, slide)
-            context["barcode"] = call(request, lambda client, sid: client.barcode_text(sid, slide))
+            principal = RequestPrincipal(request)
+            context["info"] = slide_info(principal, slide)
+            context["barcode"] = call(
+                principal, lambda client, sid: client.barcode_text(sid, slide)
+            )
         except TileServerError as e:
             return tile_server_failure(request, e, "Slide info")
         context["name"] = basename(slide)
@@ -138,15 +144,15 @@ def associated_image(request: HttpRequest, kind: str) -> HttpResponse:
     context: dict[str, Any] = {"slide": slide, "kind": kind, "panel_title": title}
     if slide:
         try:
-            slide_info = get_slide_info(request, slide)
+            info = slide_info(RequestPrincipal(request), slide)
         except TileServerError as e:
             return tile_server_failure(request, e, title)
         context.update(
             name=basename(slide),
-            present=ASSOCIATED_NAMES[kind] in slide_info.associated_images,
+            present=ASSOCIATED_NAMES[kind] in info.associated_images,
             side=PANEL_IMAGE_SIDE,
             # The image URL changes with the slide's content, so a re-scan is never stale.
-            version=slide_info.fingerprint,
+            version=info.fingerprint,
         )
     return render_panel(request, "panels/image.html", context)
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET
 
 from panels.lib.tokens import InvalidToken, SlideToken, read_token
 from panels.views.forms import TokenForm, TokenImageForm
-from studio.access import UserSession, acall_with, aslide_info_with
+from pmacore.errors import TileServerError
+from studio.forms import form_errors
 from studio.lib.paths import basename
-from studio.views.forms import form_errors
-from studio.views.images import ASSOCIATED_IMAGES, serve_associated_image
-from tileserver.errors import TileServerError
+from studio.serving import ASSOCIATED_IMAGES, serve_associated_image
+from studio.tileclient.calls import acall, aslide_info
+from studio.tileclient.principals import OwnerPrincipal
 
 
 @require_GET
@@ -30,12 +31,10 @@ async def info(request: HttpRequest) -> HttpResponse:
         token = read_token(form.cleaned_data["token"])
     except InvalidToken as e:
         return _cors(_error(403, e.message))
-    session = UserSession(token.user_id)
+    owner = OwnerPrincipal(token.user_id)
     try:
-        slide_info = await aslide_info_with(session, token.slide)
-        barcode = await acall_with(
-            session, lambda client, sid: client.barcode_text(sid, token.slide)
-        )
+        slide_info = await aslide_info(owner, token.slide)
+        barcode = await acall(owner, lambda client, sid: client.barcode_text(sid, token.slide))
     except TileServerError as e:
         return _cors(_error(e.status, e.message))
     data: dict[str, Any] = {
@@ -69,7 +68,7 @@ async def image(request: HttpRequest, kind: str) -> HttpResponse:
     except InvalidToken as e:
         return _cors(_error(403, e.message))
     query = {"slide": token.slide, "w": form.cleaned_data["w"], "h": form.cleaned_data["h"]}
-    response = await serve_associated_image(UserSession(token.user_id), request, kind, query)
+    response = await serve_associated_image(OwnerPrincipal(token.user_id), request, kind, query)
     return _cors(response)
 
 

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET
 
 from panels.registry import MAX_GRID_SIDE
 from panels.views.decorators import panel_login_required
-from studio.access import get_slide_info
+from pmacore.errors import TileServerError
+from studio.forms import PathField, SlideForm, form_errors
 from studio.lib.paths import basename
-from studio.views.forms import PathField, SlideForm, form_errors
-from studio.views.pages import viewer_data
-from tileserver.errors import TileServerError
+from studio.tileclient.calls import slide_info
+from studio.tileclient.principals import RequestPrincipal
+from studio.viewer_data import viewer_data
 
 
 @panel_login_required
@@ -26,7 +27,7 @@ def slide_info_json(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": form_errors(form)}, status=400)
     path = form.cleaned_data["slide"]
     try:
-        info = get_slide_info(request, path)
+        info = slide_info(RequestPrincipal(request), path)
     except TileServerError as e:
         return JsonResponse({"error": e.message}, status=e.status)
     data = {

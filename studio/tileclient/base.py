@@ -3,7 +3,7 @@
 Every call but `authenticate` takes the tile-server session ID first, because that is how
 the PMA.core API authenticates (`sessionID`); the embedded transport checks it the same way
 a remote server would. Calls are blocking: async views run them in the tile thread pool.
-Failures raise `tileserver.errors.TileServerError` subclasses whatever the transport.
+Failures raise `pmacore.errors.TileServerError` subclasses whatever the transport.
 """
 
 from __future__ import annotations
@@ -12,12 +12,16 @@ from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from tileserver.types import EncodedImage, SlideInfo
+from pmacore.types import EncodedImage, Login, SlideInfo
 
 
 class TileClient(Protocol):
-    def authenticate(self, username: str, password: str) -> str:
-        """A new tile-server session ID; raises NotAuthenticated on bad credentials."""
+    #: Where the tile server is, as users should read it in a banner ("the embedded tile
+    #: server", "the tile server at tiles.example.org").
+    name: str
+
+    def authenticate(self, username: str, password: str) -> Login:
+        """A new tile-server session; raises NotAuthenticated on bad credentials."""
         ...
 
     def session_for_user(self, user: AbstractBaseUser) -> str:
@@ -25,6 +29,16 @@ class TileClient(Protocol):
 
         Raises NotAuthenticated when the transport cannot do that; the user logs in again.
         """
+        ...
+
+    def delegated_session(self, user: AbstractBaseUser) -> str:
+        """A session to serve what `user` shared while they are away (share links, panel
+        tokens): their own where the server can open one without a password, else the
+        configured service account's. Raises NotAuthenticated when there is neither."""
+        ...
+
+    def user_for_session(self, session_id: str) -> AbstractBaseUser | None:
+        """The active studio user behind a live tile-server session, or None."""
         ...
 
     def deauthenticate(self, session_id: str) -> None: ...

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 
-from django.contrib.auth import authenticate
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 
+from pmacore.errors import NotAuthenticated
+from pmacore.types import EncodedImage, Login, SlideInfo
 from tileserver import engine
-from tileserver.errors import NotAuthenticated
 from tileserver.models import ApiSession
-from tileserver.types import EncodedImage, SlideInfo
 
 CALLER = "Slide Studio"
 SESSION_CACHE_SECONDS = 60
@@ -28,11 +28,21 @@ def _session_cache_key(session_id: str) -> str:
 
 
 class EmbeddedClient:
-    def authenticate(self, username: str, password: str) -> str:
-        user = authenticate(username=username, password=password)
+    name = "the embedded tile server"
+
+    def authenticate(self, username: str, password: str) -> Login:
+        # The tile server's users are the studio's: check the password as Django does,
+        # but not through `django.contrib.auth.authenticate`, whose backends lead here.
+        user = ModelBackend().authenticate(None, username=username, password=password)
         if user is None:
             raise NotAuthenticated("Wrong username or password.")
-        return self.session_for_user(user)
+        return Login(
+            session_id=self.session_for_user(user),
+            username=user.get_username(),
+            email=getattr(user, "email", ""),
+            first_name=getattr(user, "first_name", ""),
+            last_name=getattr(user, "last_name", ""),
+        )
 
     def session_for_user(self, user: AbstractBaseUser) -> str:
         if not user.is_active:
@@ -40,6 +50,14 @@ class EmbeddedClient:
         session = ApiSession.open_for(user, CALLER)
         cache.set(_session_cache_key(session.session_id), True, SESSION_CACHE_SECONDS)
         return session.session_id
+
+    def delegated_session(self, user: AbstractBaseUser) -> str:
+        # The embedded server can open the user's own session: their rights apply as is.
+        return self.session_for_user(user)
+
+    def user_for_session(self, session_id: str) -> AbstractBaseUser | None:
+        session = ApiSession.lookup(session_id)
+        return session.user if session is not None else None
 
     def deauthenticate(self, session_id: str) -> None:
         cache.delete(_session_cache_key(session_id))

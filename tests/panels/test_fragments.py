@@ -111,7 +111,7 @@ def test_an_unreadable_slide_is_a_banner_not_a_500(
 def test_the_banner_turns_back_into_the_panel_once_the_slide_is_readable(
     owner_client: Client, slide_path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tileserver.errors import Unavailable
+    from pmacore.errors import Unavailable
 
     real = engine.slide_info
 

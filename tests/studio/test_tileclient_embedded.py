@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ImproperlyConfigured
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 
+from pmacore.errors import NotAuthenticated
 from studio.tileclient import get_client
 from studio.tileclient.embedded import EmbeddedClient
+from studio.tileclient.remote import RemoteClient
 from tests.base import PASSWORD
-from tileserver.errors import NotAuthenticated
 from tileserver.models import ApiSession
 
 pytestmark = pytest.mark.django_db
@@ -25,17 +25,19 @@ def test_get_client_is_embedded_without_a_tile_server_url(settings: Settings) ->
     assert isinstance(get_client(), EmbeddedClient)
 
 
-def test_get_client_refuses_a_remote_url_for_now(settings: Settings) -> None:
+def test_get_client_is_remote_with_a_tile_server_url(settings: Settings) -> None:
     settings.TILE_SERVER_URL = "http://tiles.example.org/core/"
-    with pytest.raises(ImproperlyConfigured, match="TILE_SERVER_URL"):
-        get_client()
+    client = get_client()
+    assert isinstance(client, RemoteClient)
+    assert client.name == "the tile server at tiles.example.org"
 
 
 def test_authenticate_opens_a_session_for_the_user(
     client_: EmbeddedClient, owner: AbstractUser
 ) -> None:
-    session_id = client_.authenticate("owner", PASSWORD)
-    assert ApiSession.lookup(session_id).user == owner
+    login = client_.authenticate("owner", PASSWORD)
+    assert ApiSession.lookup(login.session_id).user == owner
+    assert (login.username, login.first_name, login.email) == ("owner", "Olivia", owner.email)
 
 
 def test_authenticate_rejects_a_wrong_password(
@@ -57,7 +59,7 @@ def test_authenticate_rejects_an_inactive_user(
 def test_session_for_user_reuses_the_live_session(
     client_: EmbeddedClient, owner: AbstractUser
 ) -> None:
-    assert client_.session_for_user(owner) == client_.authenticate("owner", PASSWORD)
+    assert client_.session_for_user(owner) == client_.authenticate("owner", PASSWORD).session_id
 
 
 def test_it_rejects_an_unknown_session(client_: EmbeddedClient) -> None:
@@ -77,7 +79,7 @@ def test_a_checked_session_needs_no_query_for_a_minute(
 def test_deauthenticate_ends_the_session_at_once(
     client_: EmbeddedClient, owner: AbstractUser
 ) -> None:
-    session_id = client_.authenticate("owner", PASSWORD)
+    session_id = client_.authenticate("owner", PASSWORD).session_id
     client_.check_session(session_id)
     client_.deauthenticate(session_id)
     assert not ApiSession.objects.filter(session_id=session_id).exists()

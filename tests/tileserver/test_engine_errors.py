@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from pmacore.errors import BadPath, BadRequest, SlideNotFound, TileServerError, UnreadableSlide
 from tests.tileserver.test_passthrough import write_aperio
 from tileserver import engine
-from tileserver.errors import BadPath, BadRequest, SlideNotFound, TileServerError, UnreadableSlide
 
 OPERATIONS: dict[str, Callable[[str], object]] = {
     "slide_info": engine.slide_info,

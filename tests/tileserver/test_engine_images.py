@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from pytest_django.fixtures import Settings
 
+from pmacore.errors import AssociatedImageNotFound, BadRequest
 from tests.tileserver.test_passthrough import write_aperio
 from tileserver import engine
-from tileserver.errors import AssociatedImageNotFound, BadRequest
 from tileserver.slides import fit_size
 
 SLIDE = "cases/big.svs"  # 3000 x 2000 with thumbnail (256 x 171), label and macro

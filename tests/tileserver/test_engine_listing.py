@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from pmacore.errors import BadPath, DirectoryNotFound
 from tileserver import engine
-from tileserver.errors import BadPath, DirectoryNotFound
 
 
 @pytest.fixture

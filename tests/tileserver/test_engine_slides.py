@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from pmacore.errors import SlideNotFound
 from tests.tileserver.test_passthrough import write_aperio
 from tileserver import engine
-from tileserver.errors import SlideNotFound
 from tileserver.slides import max_zoom_level
 
 

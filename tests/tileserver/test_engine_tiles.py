@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 from pytest_django.fixtures import Settings
 
+from pmacore.errors import BadRequest
 from tests.tileserver.test_passthrough import write_aperio
 from tileserver import engine
-from tileserver.errors import BadRequest
 
 SLIDE = "cases/big.svs"  # 3000 x 2000, levels 1/4/16 (16 is 16.02: 2000/16 is not whole)
 MAX_Z = 4

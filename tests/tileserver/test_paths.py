@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tileserver.errors import BadPath, DirectoryNotFound, SlideNotFound
+from pmacore.errors import BadPath, DirectoryNotFound, SlideNotFound
 from tileserver.lib import paths
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 
+from pmacore.errors import DirectoryNotFound
+from pmacore.wire import folder_path
 from tileserver import engine
 from tileserver.api.http import ApiCall, bare_json
-from tileserver.errors import DirectoryNotFound
-from tileserver.lib.pma_format import folder_path
 
 
 def root_directories(call: ApiCall) -> JsonResponse:

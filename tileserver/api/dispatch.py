@@ -14,10 +14,10 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from pmacore.errors import MethodNotAllowed, MethodNotFound, NotAuthenticated, TileServerError
+from pmacore.wire import Params, normalise_endpoint
 from tileserver.api import browse, images, session, slides
 from tileserver.api.http import ApiCall, error_response, read_params
-from tileserver.errors import NotAuthenticated, TileServerError
-from tileserver.lib.pma_format import Params, normalise_endpoint
 from tileserver.models import ApiSession
 
 logger = logging.getLogger(__name__)
@@ -34,16 +34,6 @@ class Endpoint:
     handler: Handler
     methods: frozenset[str] = READ
     needs_session: bool = True
-
-
-class MethodNotFound(TileServerError):
-    status = 404
-    code = "MethodNotFound"
-
-
-class MethodNotAllowed(TileServerError):
-    status = 405
-    code = "MethodNotAllowed"
 
 
 def _sync(

@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.http import quote_etag
 
-from tileserver.errors import BadRequest, TileServerError
-from tileserver.lib.pma_format import Params
+from pmacore.errors import BadRequest, TileServerError
+from pmacore.types import EncodedImage
+from pmacore.wire import Params
 from tileserver.models import ApiSession
-from tileserver.types import EncodedImage
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 

@@ -19,11 +19,11 @@ from django.db import close_old_connections
 from django.http import HttpResponse
 from PIL import Image
 
+from pmacore.errors import BadRequest
+from pmacore.types import EncodedImage
+from pmacore.wire import slide_ref
 from tileserver import engine
 from tileserver.api.http import ApiCall, image_response
-from tileserver.errors import BadRequest
-from tileserver.lib.pma_format import slide_ref
-from tileserver.types import EncodedImage
 
 P = ParamSpec("P")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 
+from pmacore.errors import BadRequest
+from pmacore.wire import image_info, slide_file, slide_ref
 from tileserver import engine
 from tileserver.api.http import ApiCall, bare_json
-from tileserver.errors import BadRequest
-from tileserver.lib.pma_format import image_info, slide_file, slide_ref
 
 MAX_IMAGES_PER_CALL = 1000
 

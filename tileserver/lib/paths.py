@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tileserver.errors import BadPath, DirectoryNotFound, SlideNotFound
+from pmacore.errors import BadPath, DirectoryNotFound, SlideNotFound
 
 # Separators and dots that survived a URL decode (or were double-encoded) would be
 # decoded again by something downstream; nothing legitimate needs them.

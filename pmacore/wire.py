@@ -1,4 +1,5 @@
-"""The PMA.core wire format, free of Django: endpoint names, parameters, dates, ImageInfo.
+"""The PMA.core wire format, free of Django: endpoint names, parameters, dates, ImageInfo
+(both ways: `image_info` writes it, `slide_info_from_wire` reads it back).
 
 PMA.core binds method names and parameter names case-insensitively and its clients send
 `sessionID`, `SessionID` and `sessionId` alike, so everything here compares lower-cased.
@@ -12,13 +13,14 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from tileserver.errors import BadRequest
-from tileserver.types import SlideFile, SlideInfo
+from pmacore.errors import BadAnswer, BadRequest
+from pmacore.types import SlideFile, SlideInfo
 
 IMAGE_FORMATS = {"jpg": "jpg", "jpeg": "jpg", "png": "png"}
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
 _SLASHES = re.compile(r"/{2,}")
+_PMA_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
 
 
 def normalise_endpoint(endpoint: str) -> str:
@@ -141,6 +143,17 @@ def pma_date(moment: datetime) -> str:
     return f"/Date({round(moment.timestamp() * 1000)})/"
 
 
+def parse_pma_date(value: object) -> datetime:
+    """`/Date(ms)/` (optionally with an offset, which does not move the instant) or ISO 8601;
+    ValueError for anything else."""
+    text = str(value or "")
+    match = _PMA_DATE.fullmatch(text)
+    if match:
+        return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def image_info(info: SlideInfo, base_url: str) -> dict[str, Any]:
     """GetImageInfo's object: every field of PMA.core's, no `Message` (the SDK reads it as
     an error) and no `NumberOfZoomLevels` (PMA.UI lets it override `MaxZoomLevel`)."""
@@ -182,3 +195,36 @@ def image_info(info: SlideInfo, base_url: str) -> dict[str, Any]:
 
 def slide_file(file: SlideFile) -> dict[str, Any]:
     return {"Path": file.path, "Size": file.size, "LastModified": pma_date(file.last_modified)}
+
+
+def slide_info_from_wire(data: Mapping[str, Any], fingerprint: str) -> SlideInfo:
+    """A SlideInfo from a GetImageInfo object (which has no fingerprint: GetFingerprint's).
+
+    Raises BadAnswer when a field the studio needs is missing or of the wrong type.
+    """
+    try:
+        metadata = tuple(
+            (str(item["Name"]), str(item["Value"])) for item in data.get("MetaData") or []
+        )
+        named = dict(metadata)
+        return SlideInfo(
+            path=str(data["Filename"]),
+            uid=str(data.get("UID") or ""),
+            fingerprint=fingerprint,
+            width=int(data["Width"]),
+            height=int(data["Height"]),
+            tile_size=int(data["TileSize"]),
+            max_zoom_level=int(data["MaxZoomLevel"]),
+            mpp_x=float(data.get("MicrometresPerPixelX") or 0) or None,
+            mpp_y=float(data.get("MicrometresPerPixelY") or 0) or None,
+            objective_power=float(named["objectivepower"]) if "objectivepower" in named else None,
+            vendor=named.get("vendor", ""),
+            file_format=named.get("fileformat", ""),
+            physical_size=int(data.get("PhysicalSize") or 0),
+            last_modified=parse_pma_date(data.get("LastModified")),
+            associated_images=tuple(str(name) for name in data.get("AssociatedImageTypes") or []),
+            background_color=str(data.get("BackgroundColor") or "ffffff"),
+            metadata=metadata,
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise BadAnswer(f"The tile server sent slide information it cannot read ({e})") from None

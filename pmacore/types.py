@@ -49,3 +49,14 @@ class SlideFile:
     path: str  # virtual path of one file of the slide
     size: int
     last_modified: datetime
+
+
+@dataclass(frozen=True)
+class Login:
+    """A successful Authenticate: the session ID and who the tile server says the user is."""
+
+    session_id: str
+    username: str
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""

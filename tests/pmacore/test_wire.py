@@ -1,4 +1,4 @@
-"""The PMA.core wire-format helpers (tileserver/lib/pma_format.py)."""
+"""The PMA.core wire-format helpers (pmacore/wire.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tileserver.errors import BadRequest
-from tileserver.lib.pma_format import (
+from pmacore.errors import BadRequest
+from pmacore.types import SlideFile, SlideInfo
+from pmacore.wire import (
     Params,
     folder_path,
     image_info,
@@ -16,7 +17,6 @@ from tileserver.lib.pma_format import (
     slide_file,
     slide_ref,
 )
-from tileserver.types import SlideFile, SlideInfo
 
 
 @pytest.mark.parametrize(

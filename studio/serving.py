@@ -1,0 +1,130 @@
+"""Serving tiles and associated images: shared by every route that hands them out.
+
+The studio's own image routes, the share links' and the panel tokens' each decide who may
+see a slide and on whose behalf (a principal), then call `serve_tile` or
+`serve_associated_image`. Tile URLs carry the slide's fingerprint, so they never change
+meaning: the fingerprint is checked against the principal's own slide info before a cached
+tile (shared by everyone who may see that slide) is handed out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import parse_etags
+
+from pmacore.errors import TileServerError
+from pmacore.types import EncodedImage, SlideInfo
+from studio.tileclient.calls import Call, acall, aslide_info
+from studio.tileclient.principals import Principal
+
+TILE_CACHE_CONTROL = "private, max-age=31536000, immutable"
+IMAGE_CACHE_CONTROL = "private, max-age=300"
+TILE_CACHE_SECONDS = 24 * 3600
+IMAGE_CACHE_SECONDS = 3600
+ASSOCIATED_IMAGES = ("thumbnail", "label", "macro")
+
+
+async def serve_tile(
+    principal: Principal, request: HttpRequest, slide: str, fingerprint: str, z: int, x: int, y: int
+) -> HttpResponse:
+    try:
+        info = await aslide_info(principal, slide)
+    except TileServerError as e:
+        return text_response(e.status, e.message)
+    if info.fingerprint != fingerprint:
+        return text_response(404, "This tile address is out of date: the slide has changed.")
+    if not _tile_exists(info, x, y, z):
+        return text_response(400, f"There is no tile {x}, {y} at zoom level {z}.")
+
+    return await _cached_image(
+        request,
+        principal,
+        f"{fingerprint}-{z}-{x}-{y}",
+        lambda client, sid: client.tile(sid, slide, x, y, z),
+        TILE_CACHE_CONTROL,
+        TILE_CACHE_SECONDS,
+    )
+
+
+async def serve_associated_image(
+    principal: Principal, request: HttpRequest, kind: str, query: dict[str, Any]
+) -> HttpResponse:
+    """`kind` is one of ASSOCIATED_IMAGES; `query` is a valid ImageForm's cleaned data."""
+    slide = query["slide"]
+    width, height = query["w"] or 0, query["h"] or 0
+    try:
+        info = await aslide_info(principal, slide)
+    except TileServerError as e:
+        return text_response(e.status, e.message)
+
+    return await _cached_image(
+        request,
+        principal,
+        f"{info.fingerprint}-{kind}-{width}x{height}",
+        lambda client, sid: getattr(client, kind)(sid, slide, width, height),
+        IMAGE_CACHE_CONTROL,
+        IMAGE_CACHE_SECONDS,
+    )
+
+
+async def _cached_image(
+    request: HttpRequest,
+    principal: Principal,
+    name: str,
+    fetch: Call[EncodedImage],
+    cache_control: str,
+    cache_seconds: int,
+) -> HttpResponse:
+    """Answer 304 to a matching ETag, else the image from the cache or from the tile server.
+
+    `name` identifies the image and contains the slide's fingerprint, so it serves as both
+    ETag and cache key: a changed slide gets new names and never meets its old images."""
+    etag = f'"{name}"'
+    if _matches(request, etag):
+        return _not_modified(etag, cache_control)
+    key = f"studio:image:{name}"
+    image = await cache.aget(key)
+    if image is None:
+        try:
+            image = await acall(principal, fetch)
+        except TileServerError as e:
+            return text_response(e.status, e.message)
+        await cache.aset(key, image, cache_seconds)
+    return _image(image, etag, cache_control)
+
+
+def _tile_exists(info: SlideInfo, x: int, y: int, z: int) -> bool:
+    if not 0 <= z <= info.max_zoom_level:
+        return False
+    scale = 2 ** (info.max_zoom_level - z) * info.tile_size
+    # Ceiling division: the number of tiles across and down at level z.
+    return 0 <= x < -(-info.width // scale) and 0 <= y < -(-info.height // scale)
+
+
+def _matches(request: HttpRequest, etag: str) -> bool:
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    etags = parse_etags(header)
+    return "*" in etags or etag in [e.removeprefix("W/") for e in etags]
+
+
+def _image(image: EncodedImage, etag: str, cache_control: str) -> HttpResponse:
+    response = HttpResponse(image.data, content_type=image.content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
+def _not_modified(etag: str, cache_control: str) -> HttpResponse:
+    response = HttpResponse(status=304)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
+def text_response(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

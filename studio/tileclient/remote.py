@@ -1,0 +1,282 @@
+"""The remote transport: a PMA.core-compatible tile server over HTTP.
+
+One pooled HTTP client per process (urllib3, thread-safe; the async views call it from the
+tile thread pool, so the event loop never waits on the network). Connections are kept alive
+and reused. Reads that never reached the server (refused, reset, a stale pooled connection)
+are retried a bounded number of times; a server that does not answer within the read
+timeout is reported at once rather than asked again, so a slow server is not loaded twice.
+
+The PMA.core traps apply here as on the server side (../shared/reference): parameter names
+are case-insensitive (we send PMA.core's own spelling), errors are `{Code, Message}` objects
+that may come with status 200, dates are `/Date(ms)/`, GetImageInfo carries no fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import urllib3
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from urllib3.exceptions import HTTPError, ReadTimeoutError
+
+from pmacore import errors
+from pmacore.errors import BadAnswer, NotAuthenticated, TileServerError, Unavailable
+from pmacore.types import EncodedImage, Login, SlideInfo
+from pmacore.wire import slide_info_from_wire
+
+logger = logging.getLogger(__name__)
+
+CALLER = "Slide Studio"
+RETRIES = 2  # extra attempts for a read that did not reach the server
+RETRY_PAUSE = 0.2  # seconds before the first retry; doubled for the next
+RETRY_STATUSES = frozenset({502, 503, 504})
+# How long the studio trusts that a session it saw opened is still alive.
+SESSION_CHECK_SECONDS = 60
+SESSION_OWNER_SECONDS = 8 * 3600
+
+
+class RemoteClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        service_username: str = "",
+        service_password: str = "",
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        pool_size: int = 16,
+    ) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.name = f"the tile server at {urlsplit(self.base_url).netloc}"
+        self.service_username = service_username
+        self.service_password = service_password
+        self._http = urllib3.PoolManager(
+            num_pools=4,
+            maxsize=pool_size,
+            timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
+            retries=False,
+            headers={"Accept": "application/json", "User-Agent": "SlideStudio"},
+        )
+
+    # --- who is who --------------------------------------------------------------------
+
+    def authenticate(self, username: str, password: str) -> Login:
+        # POST with a JSON body, as pma_python does: credentials stay out of URLs and logs.
+        body = {"username": username, "password": password, "caller": CALLER}
+        reply = self._json("POST", "api/json/authenticate", {}, body=body)
+        if not isinstance(reply, dict):
+            raise BadAnswer("The tile server answered the login with something unreadable.")
+        if str(reply.get("Success")).lower() != "true" or not reply.get("SessionId"):
+            raise NotAuthenticated(str(reply.get("Reason") or "Wrong username or password."))
+        login = Login(
+            session_id=str(reply["SessionId"]),
+            username=str(reply.get("Username") or username),
+            email=str(reply.get("Email") or ""),
+            first_name=str(reply.get("FirstName") or ""),
+            last_name=str(reply.get("LastName") or ""),
+        )
+        remember_session_owner(login.session_id, login.username)
+        return login
+
+    def session_for_user(self, user: AbstractBaseUser) -> str:
+        raise NotAuthenticated("Your tile-server session has ended: log in again.")
+
+    def delegated_session(self, user: AbstractBaseUser) -> str:
+        # A remote server opens no session without a password: share links and panel tokens
+        # run as the service account; what a link may show was checked when it was made.
+        if not user.is_active:
+            raise NotAuthenticated("This account is disabled.")
+        if not (self.service_username and self.service_password):
+            raise NotAuthenticated(
+                "Share links and panel tokens need a service account on the tile server: "
+                "set TILE_SERVER_SERVICE_USERNAME and TILE_SERVER_SERVICE_PASSWORD."
+            )
+        return self.authenticate(self.service_username, self.service_password).session_id
+
+    def user_for_session(self, session_id: str) -> AbstractBaseUser | None:
+        """The studio user of a session opened through the studio (its login or its `/core/`
+        authenticate), if the tile server still accepts it."""
+        username = cache.get(_owner_key(session_id))
+        if not username:
+            return None
+        check_key = _owner_key(session_id) + ":alive"
+        if not cache.get(check_key):
+            try:
+                self.root_directories(session_id)
+            except NotAuthenticated:
+                cache.delete(_owner_key(session_id))
+                return None
+            cache.set(check_key, True, SESSION_CHECK_SECONDS)
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        return user
+
+    def deauthenticate(self, session_id: str) -> None:
+        cache.delete(_owner_key(session_id))
+        self._json("GET", "api/json/DeAuthenticate", {"sessionID": session_id}, retry=False)
+
+    # --- browsing and slides -----------------------------------------------------------
+
+    def root_directories(self, session_id: str) -> list[str]:
+        return self._strings("api/json/GetRootDirectories", {"sessionID": session_id})
+
+    def directories(self, session_id: str, path: str) -> list[str]:
+        return self._strings("api/json/GetDirectories", {"sessionID": session_id, "path": path})
+
+    def slides(self, session_id: str, path: str) -> list[str]:
+        return self._strings("api/json/GetFiles", {"sessionID": session_id, "path": path})
+
+    def find_slides(self, session_id: str, path: str, pattern: str) -> list[str]:
+        params = {"sessionID": session_id, "path": path, "pattern": pattern}
+        return self._strings("query/json/Filename", params)
+
+    def slide_info(self, session_id: str, path_or_uid: str) -> SlideInfo:
+        params = {"sessionID": session_id, "pathOrUid": path_or_uid}
+        data = self._json("GET", "api/json/GetImageInfo", params)
+        if not isinstance(data, dict):
+            raise BadAnswer("The tile server sent slide information the studio cannot read.")
+        fingerprint = self._json("GET", "api/json/GetFingerprint", params)
+        if not isinstance(fingerprint, str) or not fingerprint:
+            raise BadAnswer("The tile server sent no fingerprint for this slide.")
+        return slide_info_from_wire(data, fingerprint)
+
+    def barcode_text(self, session_id: str, path_or_uid: str) -> str:
+        params = {"sessionID": session_id, "pathOrUid": path_or_uid}
+        text = self._json("GET", "api/json/GetBarcodeText", params, empty=None)
+        return text if isinstance(text, str) else ""
+
+    # --- images ------------------------------------------------------------------------
+
+    def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage:
+        params = {"sessionID": session_id, "pathOrUid": path_or_uid, "x": x, "y": y, "z": z}
+        return self._image("tile", {**params, "format": "jpg"})
+
+    def thumbnail(
+        self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
+    ) -> EncodedImage:
+        return self._image("thumbnail", _image_params(session_id, path_or_uid, width, height))
+
+    def label(
+        self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
+    ) -> EncodedImage:
+        return self._image("barcode", _image_params(session_id, path_or_uid, width, height))
+
+    def macro(
+        self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
+    ) -> EncodedImage:
+        return self._image("macro", _image_params(session_id, path_or_uid, width, height))
+
+    # --- HTTP --------------------------------------------------------------------------
+
+    def _strings(self, endpoint: str, params: dict[str, Any]) -> list[str]:
+        value = self._json("GET", endpoint, params)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise BadAnswer(f"The tile server's answer to {endpoint} is not a list of paths.")
+        return value
+
+    def _json(
+        self,
+        method: str,
+        endpoint: str,
+        params: dict[str, Any],
+        *,
+        body: dict[str, Any] | None = None,
+        retry: bool = True,
+        empty: Any = BadAnswer,
+    ) -> Any:
+        response = self._request(method, endpoint, params, body=body, retry=retry)
+        if not response.data.strip() and response.status == 200 and empty is not BadAnswer:
+            return empty  # GetBarcodeText may answer an empty body for "no barcode"
+        try:
+            value = json.loads(response.data)
+        except ValueError:
+            if response.status != 200:
+                raise _status_error(self, response.status) from None
+            raise BadAnswer(f"The tile server's answer to {endpoint} is not JSON.") from None
+        if isinstance(value, dict) and "d" in value and len(value) == 1:
+            value = value["d"]  # PMA.core 1.x wrapped answers in {"d": ...}
+        if isinstance(value, dict) and "Code" in value:
+            raise errors.from_wire(value.get("Code"), value.get("Message"), response.status)
+        if response.status != 200:
+            raise _status_error(self, response.status)
+        return value
+
+    def _image(self, endpoint: str, params: dict[str, Any]) -> EncodedImage:
+        response = self._request("GET", endpoint, params)
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if response.status == 200 and content_type.startswith("image/"):
+            return EncodedImage(bytes(response.data), content_type)
+        try:
+            value = json.loads(response.data)
+        except ValueError:
+            value = None
+        if isinstance(value, dict) and "Code" in value:
+            raise errors.from_wire(value.get("Code"), value.get("Message"), response.status)
+        if response.status != 200:
+            raise _status_error(self, response.status)
+        raise BadAnswer(f"The tile server's answer to {endpoint} is not an image.")
+
+    def _request(
+        self,
+        method: str,
+        endpoint: str,
+        params: dict[str, Any],
+        *,
+        body: dict[str, Any] | None = None,
+        retry: bool = True,
+    ) -> urllib3.BaseHTTPResponse:
+        url = self.base_url + endpoint
+        if params:
+            url += "?" + urlencode(params)
+        encoded = None if body is None else json.dumps(body).encode()
+        headers = None if body is None else {"Content-Type": "application/json"}
+        attempts = 1 + (RETRIES if retry and method == "GET" else 0)
+        pause = RETRY_PAUSE
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                response = self._http.request(method, url, body=encoded, headers=headers)
+            except ReadTimeoutError:
+                raise Unavailable(f"{self.name} did not answer in time.") from None
+            except HTTPError as e:
+                if last:
+                    logger.warning("%s: %s %s failed: %s", self.name, method, endpoint, e)
+                    raise Unavailable(f"{self.name} cannot be reached.") from None
+            else:
+                if response.status not in RETRY_STATUSES or last:
+                    return response
+            time.sleep(pause)
+            pause *= 2
+        raise AssertionError("unreachable")
+
+
+def _image_params(session_id: str, path_or_uid: str, width: int, height: int) -> dict[str, Any]:
+    params: dict[str, Any] = {"sessionID": session_id, "pathOrUid": path_or_uid}
+    if width:
+        params["w"] = width
+    if height:
+        params["h"] = height
+    return params
+
+
+def _status_error(client: RemoteClient, status: int) -> TileServerError:
+    if status in (401, 403):
+        return NotAuthenticated("The tile-server session has expired.")
+    if status in RETRY_STATUSES:
+        return Unavailable(f"{client.name} is not available right now (HTTP {status}).")
+    return BadAnswer(f"{client.name} answered with HTTP {status}.")
+
+
+def _owner_key(session_id: str) -> str:
+    return "tileclient:session-owner:" + hashlib.sha256(session_id.encode()).hexdigest()[:40]
+
+
+def remember_session_owner(session_id: str, username: str) -> None:
+    """Note whose session this is, so that the integrator API knows who makes a link."""
+    cache.set(_owner_key(session_id), username, SESSION_OWNER_SECONDS)
