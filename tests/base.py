@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
@@ -20,23 +21,34 @@ from django.test import Client
 from PIL import Image
 from pytest_django.fixtures import Settings
 
+from tests import remote_users
+
 PASSWORD = "slides-and-stains-42"
 # Logins hash passwords twice (studio and tile server): keep that fast in tests.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(username: str, *, password: str = PASSWORD, **fields: object) -> AbstractUser:
+    """A studio user; with a remote tile server, also a user of that server (where the
+    studio's logins are checked) with the same password."""
     user_model = get_user_model()
-    return user_model.objects.create_user(
+    user = user_model.objects.create_user(
         username, email=f"{username}@example.org", password=password, **fields
     )
+    if settings.TILE_SERVER_URL:
+        remote_users.create(user, password)
+    return user
 
 
-def client_for(user: AbstractUser) -> Client:
-    """A test client logged in as `user` (without a tile-server session yet: the studio
-    opens one on first use, as after a server restart)."""
+def client_for(user: AbstractUser, password: str = PASSWORD) -> Client:
+    """A test client logged in as `user`. Embedded: without a tile-server session yet (the
+    studio opens one on first use, as after a server restart). Remote: through the login,
+    which opens the session on the remote server (a remote server opens none without it)."""
     client = Client()
-    client.force_login(user)
+    if settings.TILE_SERVER_URL:
+        assert client.login(username=user.get_username(), password=password)
+    else:
+        client.force_login(user)
     return client
 
 

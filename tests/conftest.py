@@ -1,13 +1,56 @@
-"""Fixtures for the whole suite: the demo slides, written once per test session."""
+"""Fixtures for the whole suite: the demo slides, written once per test session, and the
+tile server the studio talks to.
+
+`--tile-server=embedded` (the default) runs the studio with its embedded tile server;
+`--tile-server=remote` points it (TILE_SERVER_URL) at a real second process of this project
+serving the same demo slides over HTTP, with its own port and database. Tests that look
+inside the embedded server (its engine, its database, other slide folders) are marked
+`embedded_only` and left out of a remote run.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_django.fixtures import Settings
 
+from tests.live_server import LiveTileServer, live_tile_server_process
 from tileserver.lib.demo_slides import make_demo_slides
+
+MODES = ("embedded", "remote")
+# Fixtures that reach into the embedded tile server: their tests are embedded_only.
+EMBEDDED_FIXTURES = frozenset({"engine_calls", "broken_slides_dir", "session_id", "api_client"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--tile-server",
+        choices=MODES,
+        default="embedded",
+        help="run the studio against its embedded tile server or a remote one (a live process)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "embedded_only: looks inside the embedded tile server; not run remote"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--tile-server") != "remote":
+        return
+    kept, left_out = [], []
+    for item in items:
+        embedded = item.get_closest_marker("embedded_only") or EMBEDDED_FIXTURES.intersection(
+            getattr(item, "fixturenames", ())
+        )
+        (left_out if embedded else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +61,35 @@ def demo_slides_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+@pytest.fixture(scope="session")
+def live_tile_server(
+    demo_slides_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveTileServer]:
+    """This project in tile-server role, serving the demo slides, for the whole session."""
+    with live_tile_server_process(
+        tmp_path_factory.mktemp("live-tile-server"), demo_slides_dir
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def remote_tile_server(request: pytest.FixtureRequest) -> LiveTileServer | None:
+    """The tile server of a remote run; None in an embedded run."""
+    if request.config.getoption("--tile-server") != "remote":
+        return None
+    return request.getfixturevalue("live_tile_server")
+
+
 @pytest.fixture(autouse=True)
-def _demo_slides_setting(settings: Settings, demo_slides_dir: Path) -> None:
+def _tile_server_settings(
+    settings: Settings, demo_slides_dir: Path, remote_tile_server: LiveTileServer | None
+) -> None:
     settings.SLIDES_DIR = demo_slides_dir
+    if remote_tile_server is not None:
+        settings.TILE_SERVER_URL = remote_tile_server.url
+        settings.TILE_SERVER_SERVICE_USERNAME = remote_tile_server.username
+        settings.TILE_SERVER_SERVICE_PASSWORD = remote_tile_server.password
+        settings.AUTHENTICATION_BACKENDS = [
+            "studio.tileclient.backend.TileServerBackend",
+            "django.contrib.auth.backends.ModelBackend",
+        ]

@@ -67,6 +67,7 @@ def test_the_tile_server_session_never_reaches_the_page(
     assert owner_client.session["tile_session_id"] not in html
 
 
+@pytest.mark.embedded_only
 def test_all_placeholders_are_filled_and_encoded(
     owner: AbstractUser, owner_client: Client, slide_path: str
 ) -> None:

@@ -108,6 +108,7 @@ def test_an_unreadable_slide_is_a_banner_not_a_500(
     assert b"can't be read right now" in response.content
 
 
+@pytest.mark.embedded_only
 def test_the_banner_turns_back_into_the_panel_once_the_slide_is_readable(
     owner_client: Client, slide_path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,6 +130,7 @@ def test_the_banner_turns_back_into_the_panel_once_the_slide_is_readable(
     assert b"panel-info" in again.content and b"Dimensions" in again.content
 
 
+@pytest.mark.embedded_only
 def test_info_shows_the_facts_of_the_slide(owner_client: Client, slide_path: str) -> None:
     info = engine.slide_info(slide_path)
     response = get(owner_client, "info", htmx=True, slide=slide_path)
@@ -155,6 +157,7 @@ def test_image_panels_show_the_image_from_the_image_route(
     assert image.status_code == 200
 
 
+@pytest.mark.embedded_only
 @pytest.mark.parametrize(("kind", "what"), [("label", "label"), ("macro", "macro")])
 def test_a_slide_without_the_image_says_so(
     owner_client: Client, slide_path: str, monkeypatch: pytest.MonkeyPatch, kind: str, what: str
@@ -228,6 +231,7 @@ def test_browser_gallery_shows_lazy_thumbnails(owner_client: Client, slide_path:
     assert b"<img" not in listed
 
 
+@pytest.mark.embedded_only
 def test_browser_pages_large_folders(owner_client: Client, many_slides_dir: Path) -> None:
     folder = "Big/Case & Co"
     first = get(owner_client, "browser", htmx=True, folder=folder).content.decode()

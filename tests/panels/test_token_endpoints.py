@@ -25,6 +25,7 @@ def image_url(kind: str) -> str:
     return reverse("panels:token-image", args=[kind])
 
 
+@pytest.mark.embedded_only
 def test_info_answers_the_tokens_slide_to_anyone(
     client: Client, owner: AbstractUser, slide_path: str
 ) -> None:

@@ -6,13 +6,11 @@ import pytest
 from django.core.cache import cache
 
 from tests.base import admin, colleague, fast_hashers, owner, owner_client, stranger
-from tests.tileserver.conftest import live_tile_server
 
 __all__ = [
     "admin",
     "colleague",
     "fast_hashers",
-    "live_tile_server",
     "owner",
     "owner_client",
     "stranger",

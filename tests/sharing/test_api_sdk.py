@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from pma_python import core
 
-from tests.tileserver.conftest import LiveTileServer
+from tests.live_server import LiveTileServer
 
 
 @pytest.fixture

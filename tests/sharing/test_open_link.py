@@ -59,6 +59,7 @@ def test_an_open_counts_one_visit(owner: AbstractUser, client: Client) -> None:
     assert len(outcomes) == 2
 
 
+@pytest.mark.embedded_only
 def test_a_folder_link_to_a_vanished_folder_is_404(
     owner: AbstractUser, client: Client, settings: Settings, tmp_path: Path
 ) -> None:

@@ -54,6 +54,7 @@ def test_it_refuses_bad_folder_paths(owner_client: Client, slides_dir: Path, fol
     assert owner_client.get("/browse/", {"folder": folder}).status_code == 400
 
 
+@pytest.mark.embedded_only
 def test_it_opens_a_tile_server_session_on_demand(owner_client: Client, slides_dir: Path) -> None:
     assert TILE_SESSION_KEY not in owner_client.session
     assert owner_client.get("/browse/").status_code == 200
@@ -61,6 +62,7 @@ def test_it_opens_a_tile_server_session_on_demand(owner_client: Client, slides_d
     assert ApiSession.objects.filter(session_id=session_id).exists()
 
 
+@pytest.mark.embedded_only
 def test_it_replaces_an_expired_tile_server_session(owner_client: Client, slides_dir: Path) -> None:
     owner_client.get("/browse/")
     old = owner_client.session[TILE_SESSION_KEY]

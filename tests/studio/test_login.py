@@ -23,6 +23,7 @@ def test_it_shows_the_login_form(client: Client) -> None:
     assert b'name="password"' in response.content
 
 
+@pytest.mark.embedded_only
 def test_it_logs_in_and_opens_a_tile_server_session(client: Client, owner: AbstractUser) -> None:
     response = login(client, "owner", PASSWORD)
     assert response.status_code == 302

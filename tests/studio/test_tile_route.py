@@ -144,6 +144,7 @@ def test_it_refuses_other_methods(owner_client: Client, slide_path: str, fingerp
     assert response.status_code == 405
 
 
+@pytest.mark.embedded_only
 def test_it_reopens_an_expired_tile_server_session(
     owner_client: Client, slide_path: str, fingerprint: str
 ) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,10 +10,10 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from tests.base import fast_hashers
-from tests.live_server import live_server
+from tests.live_server import LiveTileServer
 from tileserver.models import ApiSession
 
-__all__ = ["fast_hashers"]
+__all__ = ["LiveTileServer", "fast_hashers"]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
@@ -44,36 +42,6 @@ def slides_dir(settings: Settings, demo_slides_dir: Path) -> Path:
     """The demo slides as SLIDES_DIR of the embedded tile server."""
     settings.SLIDES_DIR = demo_slides_dir
     return demo_slides_dir
-
-
-@dataclass(frozen=True)
-class LiveTileServer:
-    """A second process of this project (Daphne) acting as the tile server."""
-
-    url: str  # the PMA.core base URL, ending in /core/
-    username: str
-    password: str
-
-
-@pytest.fixture(scope="session")
-def live_tile_server(
-    demo_slides_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveTileServer]:
-    workdir = tmp_path_factory.mktemp("live-tile-server")
-    username = "tile-user"
-    superuser = {
-        "DJANGO_SUPERUSER_USERNAME": username,
-        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-        "DJANGO_SUPERUSER_EMAIL": "tiles@example.org",
-    }
-    with live_server(
-        workdir,
-        demo_slides_dir,
-        ready_path="/core/api/json/IsLite",
-        setup=[["createsuperuser", "--noinput"]],
-        extra_env=superuser,
-    ) as url:
-        yield LiveTileServer(url=url + "/core/", username=username, password=PASSWORD)
 
 
 SLIDE_SUFFIXES = frozenset({".svs", ".tif", ".tiff", ".ndpi", ".mrxs", ".scn", ".bif"})

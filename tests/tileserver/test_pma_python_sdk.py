@@ -11,7 +11,7 @@ import requests
 from PIL import Image
 from pma_python import core, pma
 
-from tests.tileserver.conftest import LiveTileServer
+from tests.live_server import LiveTileServer
 
 
 def forget_session(session_id: str) -> None:

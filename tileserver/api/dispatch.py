@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from pmacore.errors import MethodNotAllowed, MethodNotFound, NotAuthenticated, TileServerError
 from pmacore.wire import Params, normalise_endpoint
-from tileserver.api import browse, images, session, slides
+from tileserver.api import admin, browse, images, session, slides
 from tileserver.api.http import ApiCall, error_response, read_params
 from tileserver.models import ApiSession
 
@@ -67,6 +67,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api/json/getfingerprint": _sync(slides.get_fingerprint),
     "api/json/getbarcodetext": _sync(slides.get_barcode_text),
     "api/json/getfilenames": _sync(slides.get_filenames),
+    "admin/json/createuser": _sync(admin.create_user, frozenset({"POST"})),
     # Image endpoints are async and read slides on a thread pool of their own.
     "tile": Endpoint(images.tile),
     "thumbnail": Endpoint(images.thumbnail),
