@@ -25,6 +25,7 @@ from sharing.forms import PasswordForm, QrForm, ShareFolderForm, ShareQueryForm
 from sharing.lib.paths import is_inside
 from sharing.lib.qr import qr_png, qr_svg
 from sharing.models import Share, ShareAccess
+from studio.error_pages import tile_server_error_page
 from studio.forms import SlideForm
 from studio.lib.paths import basename, breadcrumbs
 from studio.tileclient.calls import call, slide_info
@@ -159,7 +160,7 @@ def folder_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse
     except TileServerError as e:
         if e.status == 404:
             raise Http404("The shared folder is gone.") from None
-        raise
+        return tile_server_error_page(request, e, share_page=True)
     context = {
         "share": share,
         "embed": embed,
@@ -214,7 +215,7 @@ def _viewer_page(
     except TileServerError as e:
         if e.status == 404:
             raise Http404("A shared slide is gone.") from None
-        raise
+        return tile_server_error_page(request, e, share_page=True)
     cells += [None] * (rows * columns - len(cells))
     data = {"rows": rows, "columns": columns, "sync": sync, "cells": cells}
     back = None

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("core/", include("tileserver.urls")),
+    path("core/", include("studio.tileclient.urls")),
     path("panels/", include("panels.cockpit_urls")),
     path("panels/", include("panels.urls")),
     path("", include("sharing.urls")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest, HttpResponse
 
 from pmacore.types import EncodedImage, Login, SlideInfo
 
@@ -42,6 +43,10 @@ class TileClient(Protocol):
         ...
 
     def deauthenticate(self, session_id: str) -> None: ...
+
+    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
+        """Answer a PMA.core API request made to the studio's `/core/` (see gateway.py)."""
+        ...
 
     def root_directories(self, session_id: str) -> list[str]: ...
 

@@ -12,10 +12,12 @@ import hashlib
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 
 from pmacore.errors import NotAuthenticated
 from pmacore.types import EncodedImage, Login, SlideInfo
 from tileserver import engine
+from tileserver.api import dispatch as api
 from tileserver.models import ApiSession
 
 CALLER = "Slide Studio"
@@ -58,6 +60,9 @@ class EmbeddedClient:
     def user_for_session(self, session_id: str) -> AbstractBaseUser | None:
         session = ApiSession.lookup(session_id)
         return session.user if session is not None else None
+
+    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
+        return await api.api(request, endpoint)
 
     def deauthenticate(self, session_id: str) -> None:
         cache.delete(_session_cache_key(session_id))

@@ -24,12 +24,14 @@ import urllib3
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from pmacore import errors
 from pmacore.errors import BadAnswer, NotAuthenticated, TileServerError, Unavailable
 from pmacore.types import EncodedImage, Login, SlideInfo
-from pmacore.wire import slide_info_from_wire
+from pmacore.wire import normalise_endpoint, slide_info_from_wire
+from studio.lib.blocking import run_blocking
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 # How long the studio trusts that a session it saw opened is still alive.
 SESSION_CHECK_SECONDS = 60
 SESSION_OWNER_SECONDS = 8 * 3600
+# Headers of a tile server's answer that `/core/` passes on (with body, status, type).
+FORWARDED_HEADERS = ("Content-Length", "Content-Disposition", "ETag", "Cache-Control")
 
 
 class RemoteClient:
@@ -116,6 +120,31 @@ class RemoteClient:
             cache.set(check_key, True, SESSION_CHECK_SECONDS)
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         return user
+
+    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
+        return await run_blocking(self._forward, request, endpoint)
+
+    def _forward(self, request: HttpRequest, endpoint: str) -> HttpResponse:
+        """Pass one API request on unchanged; remember who an authenticate logged in."""
+        method = request.method or "GET"
+        query = request.META.get("QUERY_STRING", "")
+        headers = {"Content-Type": request.content_type} if request.body else None
+        url_endpoint = endpoint + ("?" + query if query else "")
+        try:
+            response = self._send(method, url_endpoint, body=request.body or None, headers=headers)
+        except TileServerError as e:
+            return JsonResponse({"Code": e.code, "Message": e.message}, status=e.status)
+        if normalise_endpoint(endpoint) == "api/json/authenticate" and response.status == 200:
+            _note_login(response.data)
+        forwarded = HttpResponse(
+            response.data,
+            status=response.status,
+            content_type=response.headers.get("Content-Type", "application/octet-stream"),
+        )
+        for name in FORWARDED_HEADERS:
+            if name in response.headers:
+                forwarded[name] = response.headers[name]
+        return forwarded
 
     def deauthenticate(self, session_id: str) -> None:
         cache.delete(_owner_key(session_id))
@@ -231,22 +260,35 @@ class RemoteClient:
         body: dict[str, Any] | None = None,
         retry: bool = True,
     ) -> urllib3.BaseHTTPResponse:
-        url = self.base_url + endpoint
         if params:
-            url += "?" + urlencode(params)
+            endpoint += "?" + urlencode(params)
         encoded = None if body is None else json.dumps(body).encode()
         headers = None if body is None else {"Content-Type": "application/json"}
+        return self._send(method, endpoint, body=encoded, headers=headers, retry=retry)
+
+    def _send(
+        self,
+        method: str,
+        endpoint: str,
+        *,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        retry: bool = True,
+    ) -> urllib3.BaseHTTPResponse:
+        url = self.base_url + endpoint
         attempts = 1 + (RETRIES if retry and method == "GET" else 0)
         pause = RETRY_PAUSE
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                response = self._http.request(method, url, body=encoded, headers=headers)
+                response = self._http.request(method, url, body=body, headers=headers)
             except ReadTimeoutError:
                 raise Unavailable(f"{self.name} did not answer in time.") from None
             except HTTPError as e:
                 if last:
-                    logger.warning("%s: %s %s failed: %s", self.name, method, endpoint, e)
+                    logger.warning(
+                        "%s: %s %s failed: %s", self.name, method, endpoint.split("?")[0], e
+                    )
                     raise Unavailable(f"{self.name} cannot be reached.") from None
             else:
                 if response.status not in RETRY_STATUSES or last:
@@ -271,6 +313,30 @@ def _status_error(client: RemoteClient, status: int) -> TileServerError:
     if status in RETRY_STATUSES:
         return Unavailable(f"{client.name} is not available right now (HTTP {status}).")
     return BadAnswer(f"{client.name} answered with HTTP {status}.")
+
+
+def _note_login(data: bytes) -> None:
+    try:
+        reply = json.loads(data)
+    except ValueError:
+        return
+    if not isinstance(reply, dict) or str(reply.get("Success")).lower() != "true":
+        return
+    session_id, username = reply.get("SessionId"), reply.get("Username")
+    if isinstance(session_id, str) and isinstance(username, str) and session_id and username:
+        remember_session_owner(session_id, username)
+        # The integrator's links hang off a studio user: the shadow user of this login.
+        from studio.tileclient.backend import studio_user
+
+        studio_user(
+            Login(
+                session_id,
+                username,
+                str(reply.get("Email") or ""),
+                str(reply.get("FirstName") or ""),
+                str(reply.get("LastName") or ""),
+            )
+        )
 
 
 def _owner_key(session_id: str) -> str:
