@@ -8,6 +8,8 @@ SLIDES_DIR ?= var/slides
 DEMO_USER ?= demo
 DEMO_PASSWORD ?= demo-slides
 WORKERS ?= 1
+# The tests of what the studio does with a tile server: run again against a remote one.
+STUDIO_TESTS := tests/studio tests/panels tests/sharing
 
 export SLIDES_DIR
 
@@ -53,7 +55,9 @@ test: install browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(call pytest,-m 'not browser' -n 2 --dist loadfile)
+	$(call pytest,$(STUDIO_TESTS) -m 'not browser' -n 2 --dist loadfile --tile-server=remote)
 	$(call pytest,-m browser)
+	$(call pytest,-m browser --tile-server=remote)
 
 # pytest exits 5 when it collects nothing: an empty run is a broken suite, not a pass.
 # Browser journeys run apart: sync Playwright keeps an event loop in its thread, which

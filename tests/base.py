@@ -22,6 +22,7 @@ from PIL import Image
 from pytest_django.fixtures import Settings
 
 from tests import remote_users
+from tests.live_server import LiveTileServer
 
 PASSWORD = "slides-and-stains-42"
 # Logins hash passwords twice (studio and tile server): keep that fast in tests.
@@ -115,3 +116,16 @@ def slide_path(slides_dir: Path) -> str:
     """The virtual path of a demo slide (the largest, so that it has several zoom levels)."""
     files = sorted(slides_dir.rglob("*.svs"), key=lambda p: (-p.stat().st_size, str(p)))
     return files[0].relative_to(slides_dir).as_posix()
+
+
+def use_tile_server(settings: Settings, server: LiveTileServer) -> None:
+    """Point the studio at `server`, a live tile-server process, as an admin would with
+    TILE_SERVER_URL and the service account (its administrator, in tests)."""
+    settings.TILE_SERVER_URL = server.url
+    settings.TILE_SERVER_SERVICE_USERNAME = server.username
+    settings.TILE_SERVER_SERVICE_PASSWORD = server.password
+    # settings.py picks the backends from TILE_SERVER_URL at start-up: pick them again.
+    settings.AUTHENTICATION_BACKENDS = [
+        "studio.tileclient.backend.TileServerBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]

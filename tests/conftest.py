@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from tests.base import use_tile_server
 from tests.live_server import LiveTileServer, live_tile_server_process
 from tileserver.lib.demo_slides import make_demo_slides
 
@@ -86,10 +87,4 @@ def _tile_server_settings(
 ) -> None:
     settings.SLIDES_DIR = demo_slides_dir
     if remote_tile_server is not None:
-        settings.TILE_SERVER_URL = remote_tile_server.url
-        settings.TILE_SERVER_SERVICE_USERNAME = remote_tile_server.username
-        settings.TILE_SERVER_SERVICE_PASSWORD = remote_tile_server.password
-        settings.AUTHENTICATION_BACKENDS = [
-            "studio.tileclient.backend.TileServerBackend",
-            "django.contrib.auth.backends.ModelBackend",
-        ]
+        use_tile_server(settings, remote_tile_server)

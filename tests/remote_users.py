@@ -11,12 +11,20 @@ import requests
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 
+from tests.live_server import LiveTileServer
+
 TIMEOUT = 30
 
 
-def create(user: AbstractUser, password: str) -> None:
-    base = settings.TILE_SERVER_URL
-    session_id = _admin_session(base)
+def create(user: AbstractUser, password: str, server: LiveTileServer | None = None) -> None:
+    """Make `user` on `server` (default: the one the settings point at)."""
+    base = server.url if server else settings.TILE_SERVER_URL
+    admin = (
+        (server.username, server.password)
+        if server
+        else (settings.TILE_SERVER_SERVICE_USERNAME, settings.TILE_SERVER_SERVICE_PASSWORD)
+    )
+    session_id = _admin_session(base, *admin)
     body = {
         "sessionID": session_id,
         "user": {
@@ -36,12 +44,8 @@ def create(user: AbstractUser, password: str) -> None:
     assert response.status_code == 200, response.text
 
 
-def _admin_session(base: str) -> str:
-    body = {
-        "username": settings.TILE_SERVER_SERVICE_USERNAME,
-        "password": settings.TILE_SERVER_SERVICE_PASSWORD,
-        "caller": "tests",
-    }
+def _admin_session(base: str, username: str, password: str) -> str:
+    body = {"username": username, "password": password, "caller": "tests"}
     response = requests.post(base + "api/json/authenticate", json=body, timeout=TIMEOUT)
     reply = response.json()
     assert reply["Success"], reply

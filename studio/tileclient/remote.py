@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import urllib3
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
@@ -122,20 +123,23 @@ class RemoteClient:
         return user
 
     async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
-        return await run_blocking(self._forward, request, endpoint)
-
-    def _forward(self, request: HttpRequest, endpoint: str) -> HttpResponse:
         """Pass one API request on unchanged; remember who an authenticate logged in."""
         method = request.method or "GET"
         query = request.META.get("QUERY_STRING", "")
         headers = {"Content-Type": request.content_type} if request.body else None
-        url_endpoint = endpoint + ("?" + query if query else "")
         try:
-            response = self._send(method, url_endpoint, body=request.body or None, headers=headers)
+            response = await run_blocking(
+                self._send,
+                method,
+                endpoint + ("?" + query if query else ""),
+                body=request.body or None,
+                headers=headers,
+            )
         except TileServerError as e:
             return JsonResponse({"Code": e.code, "Message": e.message}, status=e.status)
         if normalise_endpoint(endpoint) == "api/json/authenticate" and response.status == 200:
-            _note_login(response.data)
+            # On Django's thread for sync code, as every ORM call of a request should be.
+            await sync_to_async(_note_login)(response.data)
         forwarded = HttpResponse(
             response.data,
             status=response.status,

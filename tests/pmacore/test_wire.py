@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from pmacore.errors import BadRequest
+from pmacore.errors import BadAnswer, BadRequest
 from pmacore.types import SlideFile, SlideInfo
 from pmacore.wire import (
     Params,
     folder_path,
     image_info,
     normalise_endpoint,
+    parse_pma_date,
     pma_date,
     slide_file,
+    slide_info_from_wire,
     slide_ref,
 )
 
@@ -211,3 +214,84 @@ def test_slide_files_have_path_size_and_date() -> None:
         "Size": 725,
         "LastModified": "/Date(1560851897000)/",
     }
+
+
+def test_image_info_reads_back_into_the_same_slide_info() -> None:
+    info = make_info(
+        metadata=(
+            ("compression", "JPEG"),
+            ("fileformat", "Aperio SVS"),
+            ("vendor", "aperio"),
+            ("objectivepower", "20"),
+        )
+    )
+    wire = json.loads(json.dumps(image_info(info, "http://x/core/")))
+    assert slide_info_from_wire(wire, "fp") == info
+
+
+def test_unknown_resolution_reads_back_as_none() -> None:
+    wire = image_info(make_info(mpp_x=None, mpp_y=None), "http://x/core/")
+    info = slide_info_from_wire(wire, "fp")
+    assert (info.mpp_x, info.mpp_y) == (None, None)
+
+
+def test_real_pma_core_image_info_is_read() -> None:
+    # GetImageInfo of CMU-1.svs from a real PMA.core 2.0 (the SDK's sample notebook).
+    wire = {
+        "AnnotationsLayers": [],
+        "AssociatedImageTypes": ["Thumbnail", "Barcode"],
+        "BackgroundColor": "ffffff",
+        "BaseUrl": "https://host/PMA.core/",
+        "DefaultGamma": 1,
+        "ErrorMessage": None,
+        "Filename": "hgx_cases/CMU-1.svs",
+        "Height": 32914,
+        "LastModified": "/Date(1560851897000)/",
+        "MaxZoomLevel": 7,
+        "MetaData": [
+            {"Name": "compression", "Value": "JpegTechnote2"},
+            {"Name": "fileformat", "Value": "Aperio SVS"},
+        ],
+        "MicrometresPerPixelX": 0.499,
+        "MicrometresPerPixelY": 0.499,
+        "PhysicalSize": 177552579,
+        "TileSize": 512,
+        "UID": "IW09NL2QMZ",
+        "Width": 46000,
+    }
+    info = slide_info_from_wire(wire, "LPQNz3P4552cuyOL85pq6x3kp8g1")
+    assert (info.path, info.uid, info.width, info.height) == (
+        "hgx_cases/CMU-1.svs",
+        "IW09NL2QMZ",
+        46000,
+        32914,
+    )
+    assert (info.tile_size, info.max_zoom_level, info.mpp_x) == (512, 7, 0.499)
+    assert info.last_modified == datetime(2019, 6, 18, 9, 58, 17, tzinfo=UTC)
+    assert info.file_format == "Aperio SVS"
+    assert info.magnification == 20
+
+
+@pytest.mark.parametrize("missing", ["Filename", "Width", "TileSize", "MaxZoomLevel"])
+def test_image_info_without_a_needed_field_is_a_bad_answer(missing: str) -> None:
+    wire = image_info(make_info(), "http://x/core/")
+    del wire[missing]
+    with pytest.raises(BadAnswer, match=missing):
+        slide_info_from_wire(wire, "fp")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/Date(1560851897000)/", datetime(2019, 6, 18, 9, 58, 17, tzinfo=UTC)),
+        ("/Date(1560851897000+0200)/", datetime(2019, 6, 18, 9, 58, 17, tzinfo=UTC)),
+        ("2019-06-18T09:58:17Z", datetime(2019, 6, 18, 9, 58, 17, tzinfo=UTC)),
+    ],
+)
+def test_pma_dates_are_read(text: str, expected: datetime) -> None:
+    assert parse_pma_date(text) == expected
+
+
+def test_a_date_that_is_none_of_those_is_refused() -> None:
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        parse_pma_date("yesterday")

@@ -1,0 +1,204 @@
+"""The remote transport against a real second process of this project over HTTP.
+
+The embedded engine, reading the same slide files in this process, is the oracle: a remote
+tile server must give the studio the same slides, facts and tile bytes (UIDs excepted: each
+server gives its own).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+
+from pmacore.errors import (
+    BadAnswer,
+    DirectoryNotFound,
+    NotAuthenticated,
+    SlideNotFound,
+    Unavailable,
+)
+from studio.tileclient.remote import RemoteClient
+from tests import remote_users
+from tests.base import PASSWORD, make_user
+from tests.live_server import LiveTileServer
+from tileserver import engine
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def remote(live_tile_server: LiveTileServer) -> RemoteClient:
+    return RemoteClient(live_tile_server.url)
+
+
+@pytest.fixture
+def session_id(remote: RemoteClient, live_tile_server: LiveTileServer) -> str:
+    return remote.authenticate(live_tile_server.username, live_tile_server.password).session_id
+
+
+@pytest.fixture
+def slide(demo_slides_dir: object) -> str:
+    return engine.find_slides("", ".svs")[0]
+
+
+def test_authenticate_reports_who_logged_in(
+    remote: RemoteClient, live_tile_server: LiveTileServer
+) -> None:
+    login = remote.authenticate(live_tile_server.username, live_tile_server.password)
+    assert login.username == live_tile_server.username
+    assert login.email == "tiles@example.org"
+    assert len(login.session_id) >= 16
+
+
+def test_a_wrong_password_is_not_authenticated(
+    remote: RemoteClient, live_tile_server: LiveTileServer
+) -> None:
+    with pytest.raises(NotAuthenticated, match="Invalid username or password"):
+        remote.authenticate(live_tile_server.username, "not-the-password")
+
+
+def test_browsing_gives_what_the_engine_gives(remote: RemoteClient, session_id: str) -> None:
+    roots = remote.root_directories(session_id)
+    assert roots == engine.root_directories()
+    folder = remote.directories(session_id, roots[0])[0]
+    assert remote.directories(session_id, folder) == engine.directories(folder)
+    for sub in remote.directories(session_id, folder):
+        assert remote.slides(session_id, sub) == engine.slides(sub)
+    assert remote.find_slides(session_id, "", "a1") == engine.find_slides("", "a1")
+
+
+def test_slide_info_is_the_engines(remote: RemoteClient, session_id: str, slide: str) -> None:
+    info = remote.slide_info(session_id, slide)
+    local = engine.slide_info(slide)
+    assert len(info.uid) == 10
+    # The wire carries milliseconds; UIDs are each server's own.
+    assert dataclasses.replace(info, uid=local.uid, last_modified=local.last_modified) == local
+    assert abs((info.last_modified - local.last_modified).total_seconds()) < 0.001
+
+
+def test_tiles_and_images_are_the_engines_bytes(
+    remote: RemoteClient, session_id: str, slide: str
+) -> None:
+    tile = remote.tile(session_id, slide, 0, 0, engine.slide_info(slide).max_zoom_level)
+    assert tile == engine.tile(slide, 0, 0, engine.slide_info(slide).max_zoom_level)
+    assert remote.thumbnail(session_id, slide, 200, 0).content_type == "image/jpeg"
+    assert remote.label(session_id, slide).data == engine.label(slide).data
+    assert remote.macro(session_id, slide, 300, 0).data == engine.macro(slide, 300, 0).data
+    assert remote.barcode_text(session_id, slide) == engine.barcode_text(slide)
+
+
+def test_a_missing_slide_is_slide_not_found(remote: RemoteClient, session_id: str) -> None:
+    with pytest.raises(SlideNotFound):
+        remote.slide_info(session_id, "demo/no-such-slide.svs")
+    with pytest.raises(SlideNotFound):
+        remote.tile(session_id, "demo/no-such-slide.svs", 0, 0, 0)
+
+
+def test_a_missing_folder_is_directory_not_found(remote: RemoteClient, session_id: str) -> None:
+    with pytest.raises(DirectoryNotFound):
+        remote.directories(session_id, "demo/no-such-folder")
+
+
+def test_an_unknown_session_is_not_authenticated(remote: RemoteClient) -> None:
+    with pytest.raises(NotAuthenticated):
+        remote.root_directories("no-such-session")
+
+
+def test_a_session_ends_with_deauthenticate(
+    remote: RemoteClient, live_tile_server: LiveTileServer
+) -> None:
+    admin = remote.authenticate(live_tile_server.username, live_tile_server.password)
+    # The same user gets the same session: end a second user's, not the admin's.
+    remote_users.create(make_user("leaving"), PASSWORD, live_tile_server)
+    own = remote.authenticate("leaving", PASSWORD).session_id
+    assert own != admin.session_id
+    remote.deauthenticate(own)
+    with pytest.raises(NotAuthenticated):
+        remote.root_directories(own)
+
+
+def test_the_studio_knows_the_user_of_a_session_it_opened(
+    remote: RemoteClient, live_tile_server: LiveTileServer, owner: AbstractUser
+) -> None:
+    remote_users.create(owner, PASSWORD, live_tile_server)
+    session_id = remote.authenticate("owner", PASSWORD).session_id
+    assert remote.user_for_session(session_id) == owner
+    assert remote.user_for_session("a-session-the-studio-never-saw") is None
+
+
+def test_without_a_service_account_delegation_says_what_to_set(
+    remote: RemoteClient, owner: AbstractUser
+) -> None:
+    with pytest.raises(NotAuthenticated, match="TILE_SERVER_SERVICE_USERNAME"):
+        remote.delegated_session(owner)
+
+
+def test_delegation_uses_the_service_account(
+    live_tile_server: LiveTileServer, owner: AbstractUser
+) -> None:
+    remote = RemoteClient(
+        live_tile_server.url,
+        service_username=live_tile_server.username,
+        service_password=live_tile_server.password,
+    )
+    session_id = remote.delegated_session(owner)
+    assert remote.root_directories(session_id) == engine.root_directories()
+    owner.is_active = False
+    with pytest.raises(NotAuthenticated, match="disabled"):
+        remote.delegated_session(owner)
+
+
+def test_a_server_that_is_not_there_is_unavailable_and_named() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    remote = RemoteClient(f"http://127.0.0.1:{port}/core/")
+    with pytest.raises(Unavailable, match=f"the tile server at 127.0.0.1:{port} cannot be reached"):
+        remote.root_directories("any")
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A port that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_a_server_that_does_not_answer_in_time_is_unavailable(silent_server: int) -> None:
+    remote = RemoteClient(f"http://127.0.0.1:{silent_server}/core/", read_timeout=0.3)
+    with pytest.raises(Unavailable, match="did not answer in time"):
+        remote.root_directories("any")
+
+
+def test_a_server_that_does_not_speak_pma_core_is_a_bad_answer(
+    live_tile_server: LiveTileServer,
+) -> None:
+    # The studio's login page is HTML, not the PMA.core API.
+    remote = RemoteClient(live_tile_server.url.removesuffix("core/") + "login/")
+    with pytest.raises(BadAnswer):
+        remote.root_directories("any")
