@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from tests import remote_users
 from tests.base import demo_slides_dir_or_skip
-from tests.live_server import live_server
+from tests.live_server import LiveTileServer, live_server
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -48,12 +50,28 @@ class LiveStudio:
 
 @pytest.fixture(scope="session")
 def live_studio(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    remote_tile_server: LiveTileServer | None,
 ) -> Iterator[LiveStudio]:
+    """The studio in a process of its own; in a remote run, pointed at the remote tile
+    server, where the journey's user exists too (their login is checked there; the local
+    account, an admin, is what a studio admin promotes a shadow user to)."""
     demo_slides_dir = demo_slides_dir_or_skip(request)
     workdir = tmp_path_factory.mktemp("live-studio")
     setup = [["ensure_demo_user", USERNAME, PASSWORD]]
-    with live_server(workdir, demo_slides_dir, ready_path="/login/", setup=setup) as url:
+    env: dict[str, str] = {}
+    if remote_tile_server is not None:
+        journey_user = get_user_model()(username=USERNAME, email="journey@example.org")
+        remote_users.create(journey_user, PASSWORD, remote_tile_server)
+        env = {
+            "TILE_SERVER_URL": remote_tile_server.url,
+            "TILE_SERVER_SERVICE_USERNAME": remote_tile_server.username,
+            "TILE_SERVER_SERVICE_PASSWORD": remote_tile_server.password,
+        }
+    with live_server(
+        workdir, demo_slides_dir, ready_path="/login/", setup=setup, extra_env=env
+    ) as url:
         yield LiveStudio(url, USERNAME, PASSWORD, demo_slides_dir)
 
 
