@@ -76,6 +76,7 @@ format: install
 
 bench: demo
 	$(PY) bench/tiles.py
+	$(PY) bench/tiles.py --remote
 
 clean:
 	rm -rf var staticfiles

@@ -8,6 +8,11 @@ same tiles: OpenSlide read_region + JPEG encode in a loop (one thread), and Deep
 (254 px + 1 overlap, OpenSlide's own example server's grid) in two processes.
 
     python bench/tiles.py [--slide PATH] [--tiles N] [--workers 1 2]
+    python bench/tiles.py --remote [--slide PATH] [--tiles N]
+
+`--remote` measures the remote tile-server path instead: a studio process in front of a
+second process of this project in tile-server role (TILE_SERVER_URL), beside the same load
+sent straight to that tile server's `/core/tile`, and prints their ratio.
 
 Prints a table; nothing here asserts a speed.
 """
@@ -67,7 +72,9 @@ def free_port() -> int:
 class Studio:
     """The studio in its own processes, with its own database, serving SLIDES_DIR."""
 
-    def __init__(self, slides_dir: Path, workers: int) -> None:
+    def __init__(
+        self, slides_dir: Path, workers: int, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="studio-bench-"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -83,6 +90,7 @@ class Studio:
             "CSRF_COOKIE_SECURE": "false",
             "SECURE_SSL_REDIRECT": "false",
             "DJANGO_SETTINGS_MODULE": "studio.settings",
+            **(extra_env or {}),
         }
         manage = [PYTHON, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=self.env, check=True)
@@ -112,14 +120,19 @@ class Studio:
         self._wait_until_up()
 
     def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + 30
+        # The port accepts connections before Daphne has loaded the app, and a slow machine
+        # takes a while: wait for a real answer, and treat a slow one as "not yet".
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
+            if any(process.poll() is not None for process in self.processes):
+                raise RuntimeError("a studio process exited while starting")
             try:
-                requests.get(self.url + "/login/", timeout=1)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError("the studio did not start within 30 s")
+                if requests.get(self.url + "/login/", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the studio did not answer within 120 s")
 
     def login(self) -> str:
         """The session cookie of a logged-in user, got the way a browser gets it."""
@@ -151,7 +164,8 @@ class Studio:
 
 async def _connection(port: int, paths: list[str], cookie: str, out: list, errors: list) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    head = f"Host: 127.0.0.1:{port}\r\nCookie: sessionid={cookie}\r\nConnection: keep-alive\r\n\r\n"
+    cookie_line = f"Cookie: sessionid={cookie}\r\n" if cookie else ""
+    head = f"Host: 127.0.0.1:{port}\r\n{cookie_line}Connection: keep-alive\r\n\r\n"
     for path in paths:
         started = time.perf_counter()
         writer.write(f"GET {path} HTTP/1.1\r\n{head}".encode())
@@ -236,6 +250,9 @@ def main() -> None:
     parser.add_argument("--tiles", type=int, default=3000, help="tiles per cold run")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--remote", action="store_true", help="the remote tile-server path against direct"
+    )
     args = parser.parse_args()
 
     slides_dir = Path(args.slides_dir).resolve()
@@ -259,6 +276,12 @@ def main() -> None:
     header = f"{'run':<44} {'tiles/s':>9} {'p50 ms':>9} {'p99 ms':>9}"
     print(header)
     print("-" * len(header))
+    if args.remote:
+        # Tile sets the tile server has never read, for direct and through the studio, at
+        # concurrency 8 and 64, in two layouts: no run warms another's tiles.
+        sets = rng.sample([(x, y) for x in range(cols) for y in range(rows)], 8 * args.tiles)
+        remote(slides_dir, slide_path, max_zoom(width, height, size), sets, args.tiles)
+        return
 
     seconds, lat = reference_read_encode(str(slide_file), cold_8[:1000], size)
     print(Figures("reference: OpenSlide read+encode, 1 thread", 1000, seconds, lat).row())
@@ -300,6 +323,107 @@ def main() -> None:
                         print(Figures(name, len(paths), seconds, lat, errors).row())
         finally:
             studio.stop()
+
+
+def remote(
+    slides_dir: Path, slide_path: str, z: int, tiles: list[tuple[int, int]], count: int
+) -> None:
+    """The studio in front of a tile-server process, beside that tile server alone."""
+    tile_server = Studio(slides_dir, 1)
+    studio = None
+    try:
+        studio = Studio(
+            slides_dir,
+            1,
+            {
+                "TILE_SERVER_URL": tile_server.url + "/core/",
+                "TILE_SERVER_SERVICE_USERNAME": USER,
+                "TILE_SERVER_SERVICE_PASSWORD": PASSWORD,
+            },
+        )
+        login = requests.post(
+            tile_server.url + "/core/api/json/authenticate",
+            json={"username": USER, "password": PASSWORD, "caller": "bench"},
+            timeout=30,
+        ).json()
+        session_id = login["SessionId"]
+        cookie = studio.login()
+        info = requests.get(
+            f"{studio.url}/viewer/",
+            params={"slide": slide_path},
+            cookies={"sessionid": cookie},
+            timeout=30,
+        )
+        info.raise_for_status()
+        fingerprint = re.search(r'"fingerprint":\s*"([^"]+)"', info.text)
+        assert fingerprint, "the viewer page carries no fingerprint"
+        quoted = requests.utils.quote(slide_path, safe="")
+
+        def direct(x: int, y: int) -> str:
+            return f"/core/tile?sessionID={session_id}&pathOrUid={quoted}&x={x}&y={y}&z={z}"
+
+        def through(x: int, y: int) -> str:
+            return f"/tiles/{fingerprint[1]}/{z}/{x}_{y}.jpg?slide={quoted}"
+
+        layouts = [("all processes on all cores", None, None)]
+        if len(os.sched_getaffinity(0)) >= 2:
+            # As on two machines: the tile server has a core to itself; the studio and the
+            # load client share the other.
+            layouts.append(("tile server on a core of its own", {0}, {1}))
+        for n, (layout, server_cpus, studio_cpus) in enumerate(layouts):
+            print(f"{layout}:")
+            pin(tile_server, server_cpus)
+            pin(studio, studio_cpus)
+            with ProcessPoolExecutor(1, initializer=pin_self, initargs=(studio_cpus,)) as client:
+                for m, concurrency in enumerate((8, 64)):
+                    first = (2 * n + m) * 2 * count
+                    own = tiles[first : first + count]
+                    theirs = tiles[first + count : first + 2 * count]
+                    runs = [
+                        ("tile server direct", tile_server.port, [direct(*t) for t in own], ""),
+                        (
+                            "studio -> tile server, cold",
+                            studio.port,
+                            [through(*t) for t in theirs],
+                            cookie,
+                        ),
+                        (
+                            "studio -> tile server, warm",
+                            studio.port,
+                            [through(*t) for t in theirs],
+                            cookie,
+                        ),
+                    ]
+                    rates = {}
+                    for name, port, paths, session in runs:
+                        seconds, lat, errors = client.submit(
+                            run_load, port, paths, session, concurrency
+                        ).result()
+                        label = f"  {name}, concurrency {concurrency}"
+                        figures = Figures(label, len(paths), seconds, lat, errors)
+                        rates[name] = figures.count / figures.seconds
+                        print(figures.row())
+                    direct_rate = rates["tile server direct"]
+                    cold = rates["studio -> tile server, cold"] / direct_rate
+                    warm = rates["studio -> tile server, warm"] / direct_rate
+                    ratios = f"cold {cold:.2f}, warm {warm:.2f}"
+                    print(f"  studio/direct, concurrency {concurrency}: {ratios}")
+    finally:
+        if studio is not None:
+            studio.stop()
+        tile_server.stop()
+
+
+def pin(server: Studio, cpus: set[int] | None) -> None:
+    """Run every thread of the server's processes on `cpus` (None: on all of them)."""
+    for process in server.processes:
+        for task in Path(f"/proc/{process.pid}/task").iterdir():
+            os.sched_setaffinity(int(task.name), cpus or os.sched_getaffinity(0))
+
+
+def pin_self(cpus: set[int] | None) -> None:
+    if cpus:
+        os.sched_setaffinity(0, cpus)
 
 
 def max_zoom(width: int, height: int, size: int) -> int:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 UID_ALPHABET = string.ascii_uppercase + string.digits
+# How long a checked session is trusted without the database: every tile checks one.
+SESSION_CHECK_SECONDS = 60
 
 
 def new_session_id() -> str:
@@ -60,12 +64,36 @@ class ApiSession(models.Model):
             session.touch()
         return session
 
+    @classmethod
+    def checked(cls, session_id: str) -> ApiSession | None:
+        """`lookup`, remembered for SESSION_CHECK_SECONDS: a warm check makes no query.
+
+        Deauthenticating forgets it at once; a deactivated user's session is refused within
+        that minute (and at once wherever the studio checks the user itself)."""
+        if not session_id:
+            return None
+        key = _checked_key(session_id)
+        session = cache.get(key)
+        if session is None:
+            session = cls.lookup(session_id)
+            if session is not None:
+                cache.set(key, session, SESSION_CHECK_SECONDS)
+        return session
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        cache.delete(_checked_key(self.session_id))
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+
     def touch(self) -> None:
         now = timezone.now()
         # Write at most once a minute: lookups happen on every tile.
         if now - self.last_used > timedelta(minutes=1):
             self.last_used = now
             ApiSession.objects.filter(pk=self.pk).update(last_used=now)
+
+
+def _checked_key(session_id: str) -> str:
+    return "tileserver:session:" + hashlib.sha256(session_id.encode()).hexdigest()[:40]
 
 
 class SlideUID(models.Model):

@@ -7,11 +7,8 @@ Django cache for a minute so that tiles do not query the database each time.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from pmacore.errors import NotAuthenticated
@@ -21,12 +18,6 @@ from tileserver.api import dispatch as api
 from tileserver.models import ApiSession
 
 CALLER = "Slide Studio"
-SESSION_CACHE_SECONDS = 60
-
-
-def _session_cache_key(session_id: str) -> str:
-    digest = hashlib.sha256(session_id.encode()).hexdigest()[:32]
-    return f"tileclient:session:{digest}"
 
 
 class EmbeddedClient:
@@ -50,7 +41,6 @@ class EmbeddedClient:
         if not user.is_active:
             raise NotAuthenticated("This account is disabled.")
         session = ApiSession.open_for(user, CALLER)
-        cache.set(_session_cache_key(session.session_id), True, SESSION_CACHE_SECONDS)
         return session.session_id
 
     def delegated_session(self, user: AbstractBaseUser) -> str:
@@ -65,16 +55,12 @@ class EmbeddedClient:
         return await api.api(request, endpoint)
 
     def deauthenticate(self, session_id: str) -> None:
-        cache.delete(_session_cache_key(session_id))
-        ApiSession.objects.filter(session_id=session_id).delete()
+        for session in ApiSession.objects.filter(session_id=session_id):
+            session.delete()
 
     def check_session(self, session_id: str) -> None:
-        key = _session_cache_key(session_id)
-        if cache.get(key):
-            return
-        if ApiSession.lookup(session_id) is None:
+        if ApiSession.checked(session_id) is None:
             raise NotAuthenticated("The tile-server session has expired.")
-        cache.set(key, True, SESSION_CACHE_SECONDS)
 
     def root_directories(self, session_id: str) -> list[str]:
         self.check_session(session_id)
