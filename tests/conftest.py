@@ -5,7 +5,8 @@ tile server the studio talks to.
 `--tile-server=remote` points it (TILE_SERVER_URL) at a real second process of this project
 serving the same demo slides over HTTP, with its own port and database. Tests that look
 inside the embedded server (its engine, its database, other slide folders) are marked
-`embedded_only` and left out of a remote run.
+`embedded_only` and left out of a remote run; so are tests that start or name their own
+remote tile server (`own_tile_server`): they mean the same in both runs.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "embedded_only: looks inside the embedded tile server; not run remote"
     )
+    config.addinivalue_line(
+        "markers", "own_tile_server: brings its own remote tile server; run in one mode only"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -45,9 +49,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     kept, left_out = [], []
     for item in items:
-        embedded = item.get_closest_marker("embedded_only") or EMBEDDED_FIXTURES.intersection(
-            getattr(item, "fixturenames", ())
+        once = item.get_closest_marker("embedded_only") or item.get_closest_marker(
+            "own_tile_server"
         )
+        embedded = once or EMBEDDED_FIXTURES.intersection(getattr(item, "fixturenames", ()))
         (left_out if embedded else kept).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)

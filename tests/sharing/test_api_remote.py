@@ -20,7 +20,7 @@ from tests.base import PASSWORD, use_tile_server
 from tests.live_server import LiveTileServer
 from tileserver import engine
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_tile_server]
 
 
 @pytest.fixture

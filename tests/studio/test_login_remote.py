@@ -18,7 +18,7 @@ from tests import remote_users
 from tests.base import PASSWORD, use_tile_server
 from tests.live_server import LiveTileServer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_tile_server]
 
 
 @pytest.fixture

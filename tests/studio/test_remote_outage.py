@@ -24,7 +24,7 @@ from tests.base import PASSWORD, client_for, use_tile_server
 from tests.live_server import LiveTileServer, live_tile_server_process
 from tileserver import engine
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_tile_server]
 
 
 @pytest.fixture(scope="module")
