@@ -129,3 +129,11 @@ def use_tile_server(settings: Settings, server: LiveTileServer) -> None:
         "studio.tileclient.backend.TileServerBackend",
         "django.contrib.auth.backends.ModelBackend",
     ]
+
+
+def uid_on_tile_server(user: AbstractUser, path: str) -> str:
+    """The slide's UID as the studio's tile server gives it (each server has its own)."""
+    from studio.tileclient import get_client
+
+    client = get_client()
+    return client.slide_info(client.delegated_session(user), path).uid

@@ -14,13 +14,15 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from sharing.models import Share
+from studio.tileclient.principals import OwnerPrincipal
 from studio.tileclient.remote import RemoteClient
 from tests import remote_users
 from tests.base import PASSWORD, use_tile_server
 from tests.live_server import LiveTileServer
 from tileserver import engine
 
-pytestmark = [pytest.mark.django_db, pytest.mark.own_tile_server]
+# Share tiles open sessions on the tile thread pool: other threads need committed rows.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.own_tile_server]
 
 
 @pytest.fixture
@@ -106,3 +108,23 @@ def test_a_session_the_studio_never_saw_is_refused(
     )
     assert response.status_code == 401
     assert response.json()["Code"] == "SessionNotFound"
+
+
+def test_links_keep_working_when_the_service_session_ends(
+    lims: Client, live_tile_server: LiveTileServer
+) -> None:
+    session_id = authenticate(lims)
+    slide = engine.find_slides("", ".svs")[0]
+    url = lims.post(
+        "/API/Share/CreateLinkForSlide", {"sessionID": session_id, "pathOrUid": slide}
+    ).json()
+    share = Share.objects.get(token=url.rstrip("/").rsplit("/", 1)[1])
+    visitor = Client()
+    assert visitor.get(url).status_code == 200
+    # The tile server forgets the service account's session (a restart, a timeout).
+    ended = OwnerPrincipal(share.owner_id).get()
+    RemoteClient(live_tile_server.url).deauthenticate(ended)
+    fingerprint = engine.fingerprint(slide)
+    tile = reverse("sharing:tile", args=[share.token, fingerprint, 1, 0, 0]) + f"?slide={slide}"
+    assert visitor.get(tile).status_code == 200
+    assert OwnerPrincipal(share.owner_id).get() != ended

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
-from tests.base import decode_image
+from tests.base import client_for, decode_image
 from tileserver import engine
 from tileserver.models import ApiSession
 
@@ -155,3 +155,20 @@ def test_it_reopens_an_expired_tile_server_session(
     response = owner_client.get(url, {"slide": slide_path})
     assert response.status_code == 200
     assert ApiSession.objects.count() == 1
+
+
+def test_slide_info_is_cached_per_user_and_tiles_are_shared_after_the_check(
+    owner_client: Client,
+    colleague: object,
+    slide_path: str,
+    fingerprint: str,
+    engine_calls: Counter[str],
+) -> None:
+    # What a slide is depends on who asks: the colleague's request asks the tile server
+    # again (as them), then gets the tile the owner's request already cached.
+    url = tile_url(fingerprint, 1, 0, 0)
+    assert owner_client.get(url, {"slide": slide_path}).status_code == 200
+    assert (engine_calls["slide_info"], engine_calls["tile"]) == (1, 1)
+    colleague_client = client_for(colleague)  # type: ignore[arg-type]
+    assert colleague_client.get(url, {"slide": slide_path}).status_code == 200
+    assert (engine_calls["slide_info"], engine_calls["tile"]) == (2, 1)
