@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from ipaddress import ip_address
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -89,15 +88,6 @@ def unlock(request: HttpRequest, share: Share) -> None:
     """Remember in this browser's session (only) that the right password was given."""
     unlocked = [key for key in request.session.get(UNLOCKED_KEY, []) if key != share.unlock_key()]
     request.session[UNLOCKED_KEY] = [*unlocked, share.unlock_key()][-MAX_UNLOCKED:]
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The peer address; proxies in front must pass the client's address as REMOTE_ADDR."""
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ip_address(address))
-    except ValueError:
-        return None
 
 
 def forget_share(token: str) -> None:

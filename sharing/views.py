@@ -11,11 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from pmacore.errors import TileServerError
-from sharing import throttle
 from sharing.access import (
     PasswordRequired,
     ShareGone,
-    client_ip,
     get_owned_share,
     get_share,
     unlock,
@@ -27,7 +25,9 @@ from sharing.lib.qr import qr_png, qr_svg
 from sharing.models import Share, ShareAccess
 from studio.error_pages import tile_server_error_page
 from studio.forms import SlideForm
+from studio.lib import throttle
 from studio.lib.paths import basename, breadcrumbs
+from studio.lib.throttle import client_address
 from studio.tileclient.calls import call, slide_info
 from studio.tileclient.principals import OwnerPrincipal
 from studio.viewer_data import THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH, viewer_data
@@ -55,7 +55,7 @@ def _password_url(token: str, *, embed: bool) -> str:
 
 def _gone_page(request: HttpRequest, gone: ShareGone) -> HttpResponse:
     ShareAccess.objects.create(
-        share=gone.share, ip=client_ip(request), outcome=GONE_OUTCOMES[gone.state]
+        share=gone.share, ip=client_address(request), outcome=GONE_OUTCOMES[gone.state]
     )
     return render(request, "sharing/gone.html", {"title": gone.title}, status=410)
 
@@ -75,7 +75,7 @@ def open_share(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(_password_url(token, embed=embed))
     if not request.GET.get("folder"):
         # Moving between a folder link's subfolders is the same visit.
-        share.record_visit(client_ip(request))
+        share.record_visit(client_address(request))
     return KIND_PAGES[share.kind](request, share, embed)
 
 
@@ -99,21 +99,21 @@ def password(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _try_password(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
-    ip = client_ip(request)
-    minutes = throttle.minutes_blocked(share.pk, ip)
-    if minutes:
+    ip = client_address(request)
+    subject = f"{share.pk}:{ip}"
+    wait = throttle.attempt(throttle.SHARE_UNLOCK, subject)
+    if wait:
         ShareAccess.objects.create(share=share, ip=ip, outcome=ShareAccess.Outcome.THROTTLED)
-        unit = "minute" if minutes == 1 else "minutes"
-        message = f"Too many attempts, try again in {minutes} {unit}."
+        message = f"Too many attempts, try again in {throttle.minutes(wait)}."
         return _password_page(request, PasswordForm(), embed, message, status=429)
     form = PasswordForm(request.POST)
     if not form.is_valid():
+        throttle.forgive(throttle.SHARE_UNLOCK, subject)
         return _password_page(request, form, embed, status=400)
     if not share.check_password(form.cleaned_data["password"]):
-        throttle.record_failure(share.pk, ip)
         ShareAccess.objects.create(share=share, ip=ip, outcome=ShareAccess.Outcome.WRONG_PASSWORD)
         return _password_page(request, PasswordForm(), embed, "Wrong password.", status=403)
-    throttle.reset(share.pk, ip)
+    throttle.reset(throttle.SHARE_UNLOCK, subject)
     unlock(request, share)
     return redirect(_open_url(share.token, embed=embed))
 

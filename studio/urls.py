@@ -3,7 +3,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from studio.views.accounts import admin_login
+
 urlpatterns = [
+    # Ahead of the admin's own login route: the same view, throttled.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("core/", include("studio.tileclient.urls")),
     path("panels/", include("panels.cockpit_urls")),

@@ -1,17 +1,28 @@
-"""Login and logout. The login is checked by the tile server (studio/tileclient/backend.py)."""
+"""Login and logout. The login is checked by the tile server (studio/tileclient/backend.py).
+
+Every login form (the studio's and the admin's) is throttled per username and per client
+address (`studio.lib.throttle`); a throttled attempt answers 429 without checking the
+password, whether or not the username exists.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from studio.auth import end_tile_session
+from studio.lib import throttle
 from studio.tileclient import get_client
 from studio.tileclient.backend import TILE_SERVER_ERROR_ATTR
 
@@ -38,7 +49,41 @@ class LoginView(auth_views.LoginView):
         return {**super().get_context_data(**kwargs), "tile_server": get_client().name}
 
 
-login = LoginView.as_view()
+def throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Count each posted login before `view` checks it; a login that succeeds is forgiven."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        username = request.POST.get("username", "")
+        address = throttle.client_address(request)
+        wait = throttle.login_attempt(username, address)
+        if wait:
+            return _too_many_attempts(request, wait)
+        response = view(request, *args, **kwargs)
+        # A login that worked redirects with the user logged in; a refused one shows the
+        # form again (200).
+        if response.status_code == 302 and request.user.is_authenticated:
+            throttle.login_succeeded(username, address)
+        return response
+
+    return wrapper
+
+
+def _too_many_attempts(request: HttpRequest, wait: int) -> HttpResponse:
+    context = {
+        "status": 429,
+        "title": "Too many login attempts",
+        "message": f"Too many attempts, try again in {throttle.minutes(wait)}.",
+    }
+    response = render(request, "studio/error.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+login = throttled(LoginView.as_view())
+admin_login = throttled(admin.site.login)
 
 
 @require_POST

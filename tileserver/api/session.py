@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import JsonResponse
 
+from studio.lib import throttle
 from tileserver.api.http import ApiCall, bare_json
 from tileserver.models import ApiSession
 
@@ -40,9 +41,17 @@ def api_version(call: ApiCall) -> JsonResponse:
 def authenticate(call: ApiCall) -> JsonResponse:
     """Always HTTP 200: a failed login is `Success: false` with a `Reason` (the SDK's
     fallback for any other status is broken). Exactly the eight keys of PMA.core's
-    AuthenticateResponse: PmaCoreClient builds an object from them and rejects extras."""
+    AuthenticateResponse: PmaCoreClient builds an object from them and rejects extras.
+
+    Throttled like every login (studio.lib.throttle): past the limit the password is not
+    checked and the answer says when to try again, whether or not the user exists."""
     username = call.params.text("username")
     password = call.params.text("password")
+    address = throttle.client_address(call.request)
+    wait = throttle.login_attempt(username, address)
+    if wait:
+        reason = f"Too many attempts, try again in {throttle.minutes(wait)}"
+        return bare_json(_login_result(username, reason=reason))
     user = None
     if username and password:
         # The tile server's own check, not the studio's login backends (which call the
@@ -50,6 +59,7 @@ def authenticate(call: ApiCall) -> JsonResponse:
         user = ModelBackend().authenticate(call.request, username=username, password=password)
     if user is None:
         return bare_json(_login_result(username, reason="Invalid username or password"))
+    throttle.login_succeeded(username, address)
     session = ApiSession.open_for(user, caller=call.params.text("caller"))
     return bare_json(
         _login_result(
