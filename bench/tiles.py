@@ -37,6 +37,7 @@ from pathlib import Path
 
 import requests
 
+APP = "studio.asgi:application"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
@@ -102,13 +103,12 @@ class Studio:
         )
         from studio.management.commands.serve import bind
 
-        daphne = str(Path(PYTHON).parent / "daphne")
         self.processes = []
         for _ in range(workers):
             sock = bind("127.0.0.1", self.port)
             self.processes.append(
                 subprocess.Popen(
-                    [daphne, "--fd", str(sock.fileno()), "studio.asgi:application"],
+                    [PYTHON, "-m", "studio.server", "--fd", str(sock.fileno()), APP],
                     pass_fds=[sock.fileno()],
                     env=self.env,
                     cwd=ROOT,

@@ -171,9 +171,15 @@ TILE_THREADS = env.int("TILE_THREADS", default=8)
 # Seconds a tile-server session stays valid without use (embedded tile server).
 TILE_SERVER_SESSION_TTL = env.int("TILE_SERVER_SESSION_TTL", default=8 * 3600)
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # No password, session ID or share token reaches a log line (studio/lib/redact.py).
+    "filters": {"redact": {"()": "studio.lib.redact.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own console and mail handlers would write the same records unredacted:
+    # its records go to the redacting handler above instead.
+    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else LOG_LEVEL}},
 }

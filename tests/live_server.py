@@ -23,6 +23,7 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 60.0
+APP = "studio.asgi:application"
 TILE_SERVER_USERNAME = "tile-admin"
 TILE_SERVER_PASSWORD = "tiles-for-the-studio-42"
 
@@ -45,7 +46,17 @@ class LiveProcess:
     def start(self) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [_daphne(), "-b", "127.0.0.1", "-p", str(self.port), "studio.asgi:application"],
+                # As `manage.py serve` runs it: Daphne with the redacting access log.
+                [
+                    sys.executable,
+                    "-m",
+                    "studio.server",
+                    "-b",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    APP,
+                ],
                 cwd=BASE_DIR,
                 env=self.env,
                 stdout=log,
@@ -148,11 +159,6 @@ def live_tile_server_process(workdir: Path, slides_dir: Path) -> Iterator[LiveTi
         yield LiveTileServer(
             process.url + "/core/", TILE_SERVER_USERNAME, TILE_SERVER_PASSWORD, process
         )
-
-
-def _daphne() -> str:
-    beside_python = Path(sys.executable).with_name("daphne")
-    return str(beside_python) if beside_python.exists() else "daphne"
 
 
 def _free_port() -> int:

@@ -266,3 +266,13 @@ def test_post_without_trailing_slash_is_not_redirected(api_client: Client) -> No
 def test_unknown_extra_parameters_are_ignored(api_client: Client) -> None:
     response = api_client.get("/core/api/json/GetAPIVersion", {"refresh": "0.123", "foo": "bar"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("endpoint", ["GetRootDirectories", "GetVersionInfo", "GetDirectories"])
+def test_every_json_call_takes_its_session_id_in_a_post_body(
+    api_client: Client, session_id: str, slides_dir: object, endpoint: str
+) -> None:
+    # So that clients can keep the sessionID out of URLs and access logs.
+    body = {"sessionID": session_id, "path": "demo"}
+    assert api_client.post(f"/core/api/json/{endpoint}", body).status_code == 200
+    assert post_json(api_client, f"/core/api/json/{endpoint}", body) is not None

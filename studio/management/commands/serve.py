@@ -36,13 +36,20 @@ class Command(BaseCommand):
                 "several workers need REDIS_URL: the in-memory channel layer and cache "
                 "cannot be shared between processes"
             )
-        daphne = os.path.join(os.path.dirname(sys.executable), "daphne")
         processes: list[subprocess.Popen[bytes]] = []
         for _ in range(workers):
             sock = bind(host, port)
             processes.append(
                 subprocess.Popen(
-                    [daphne, "--fd", str(sock.fileno()), "studio.asgi:application"],
+                    # Daphne with an access log that keeps secrets out (studio/server.py).
+                    [
+                        sys.executable,
+                        "-m",
+                        "studio.server",
+                        "--fd",
+                        str(sock.fileno()),
+                        "studio.asgi:application",
+                    ],
                     pass_fds=[sock.fileno()],
                 )
             )
