@@ -7,6 +7,11 @@ per request, which caps one process at a few hundred tiles a second. Views marke
 directly, with the session and the user loader attached here exactly as SessionMiddleware
 and AuthenticationMiddleware would, and the few response headers those routes need.
 
+Security is not skipped: the Host header is checked against ALLOWED_HOSTS (the verdict per
+Host value is remembered, so a warm request pays one dict lookup), and Django's own
+SecurityMiddleware is called directly, without its thread hops, for the HTTPS redirect,
+HSTS and the other security headers.
+
 Lean views must be async, read-only (GET/HEAD) and must not rely on any other middleware:
 no CSRF, no messages, no htmx attributes.
 """
@@ -22,14 +27,20 @@ from typing import Any, TypeVar
 from asgiref.typing import ASGIReceiveCallable, ASGISendCallable, Scope
 from django.conf import settings
 from django.contrib.auth import aget_user
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.security import SecurityMiddleware
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
 View = TypeVar("View", bound=Callable[..., Awaitable[HttpResponseBase]])
+# Host header values whose verdict is remembered; the header is the client's to choose, so
+# the memory is bounded.
+MAX_KNOWN_HOSTS = 256
 ASGIApp = Callable[[Scope, ASGIReceiveCallable, ASGISendCallable], Awaitable[None]]
 
 
@@ -45,6 +56,13 @@ class LeanRoutes:
     def __init__(self, django_app: ASGIApp) -> None:
         self.django_app = django_app
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
+        self._configure()
+        setting_changed.connect(self._configure, weak=False)
+
+    def _configure(self, **kwargs: Any) -> None:
+        """Read the settings the lean path depends on (again, when a test changes them)."""
+        self.security = SecurityMiddleware(_never_called)
+        self.known_hosts: dict[str, bool] = {}
 
     async def __call__(
         self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
@@ -56,15 +74,41 @@ class LeanRoutes:
         view, kwargs = match
         request = self._request(scope)
         try:
-            response = await view(request, **kwargs)
-            if request.session.modified:
-                await request.session.asave()
+            response = self._guard(request)
+            if response is None:
+                response = await view(request, **kwargs)
+                if request.session.modified:
+                    await request.session.asave()
+            response = self.security.process_response(request, response)
         except Exception:
             logger.exception("lean route %s failed", scope.get("path"))
             response = HttpResponse(
                 "Something went wrong.", status=500, content_type="text/plain; charset=utf-8"
             )
         await _send_response(response, send)
+
+    def _guard(self, request: HttpRequest) -> HttpResponseBase | None:
+        """What the middleware chain would answer before the view: a bad Host, or HTTPS."""
+        if not self._host_allowed(request):
+            return HttpResponse(
+                "Bad Host header.", status=400, content_type="text/plain; charset=utf-8"
+            )
+        return self.security.process_request(request)
+
+    def _host_allowed(self, request: HttpRequest) -> bool:
+        meta = request.META
+        host = f"{meta.get('HTTP_X_FORWARDED_HOST', '')}|{meta.get('HTTP_HOST', '')}"
+        allowed = self.known_hosts.get(host)
+        if allowed is None:
+            try:
+                request.get_host()
+                allowed = True
+            except DisallowedHost:
+                allowed = False
+            if len(self.known_hosts) >= MAX_KNOWN_HOSTS:
+                self.known_hosts.clear()
+            self.known_hosts[host] = allowed
+        return allowed
 
     def _match(self, scope: Scope) -> tuple[Callable[..., Any], dict[str, Any]] | None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -83,6 +127,10 @@ class LeanRoutes:
         request.session = self.session_store(session_key)
         request.auser = partial(aget_user, request)  # type: ignore[attr-defined]
         return request
+
+
+def _never_called(request: HttpRequest) -> HttpResponse:
+    raise AssertionError("the lean path calls SecurityMiddleware's hooks, not the middleware")
 
 
 class _EmptyBody:

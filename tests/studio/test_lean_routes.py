@@ -14,6 +14,7 @@ from asgiref.sync import async_to_sync
 from channels.testing import HttpCommunicator
 from django.conf import settings
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from studio.asgi import application
 from studio.lean import LeanRoutes
@@ -103,3 +104,42 @@ def test_pages_still_get_the_middleware_chain() -> None:
     response = get("/login/")
     assert response["status"] == 200
     assert header(response, b"X-Frame-Options") == b"DENY"
+
+
+async def _get_with(path: str, headers: list[tuple[bytes, bytes]]) -> dict:
+    communicator = HttpCommunicator(application, "GET", path, headers=headers)
+    response = await communicator.get_response(timeout=10)
+    await communicator.send_input({"type": "http.disconnect"})
+    await communicator.wait(timeout=10)
+    return response
+
+
+@pytest.fixture
+def production(settings: Settings) -> None:
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["studio.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_plain_http_tile_requests_are_sent_to_https(production: None) -> None:
+    path = tile_path("f" * 32, 0)
+    response = async_to_sync(_get_with)(path, [(b"host", b"studio.example.org")])
+    assert response["status"] == 301
+    assert header(response, b"Location") == f"https://studio.example.org{path}".encode()
+
+
+def test_https_tile_answers_carry_hsts(production: None) -> None:
+    headers = [(b"host", b"studio.example.org"), (b"x-forwarded-proto", b"https")]
+    response = async_to_sync(_get_with)(tile_path("f" * 32, 0), headers)
+    assert response["status"] == 401  # no session: the view itself answered
+    assert header(response, b"Strict-Transport-Security").startswith(b"max-age=31536000")
+    assert header(response, b"X-Content-Type-Options") == b"nosniff"
+
+
+def test_a_foreign_host_header_is_400_on_a_lean_route(production: None) -> None:
+    for _ in range(2):  # the verdict is remembered; the second answer must not change
+        headers = [(b"host", b"evil.example.net"), (b"x-forwarded-proto", b"https")]
+        response = async_to_sync(_get_with)(tile_path("f" * 32, 0), headers)
+        assert response["status"] == 400
