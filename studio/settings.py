@@ -9,20 +9,24 @@ from pathlib import Path
 
 import environ
 
+from studio.lib.secret_key import development_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"  # noqa: S105 (development only)
-SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
-    raise environ.ImproperlyConfigured("set SECRET_KEY: DEBUG is off and no key was given")
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise environ.ImproperlyConfigured("set SECRET_KEY: DEBUG is off and no key was given")
+    # Development: a random key of this installation, kept in var/ (studio/lib/secret_key.py).
+    SECRET_KEY = development_key(VAR_DIR)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 SLIDES_DIR = Path(env.str("SLIDES_DIR", default=str(VAR_DIR / "slides")))
 TILE_SERVER_URL = env.str("TILE_SERVER_URL", default="")
 if TILE_SERVER_URL and not TILE_SERVER_URL.startswith(("http://", "https://")):

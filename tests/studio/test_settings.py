@@ -53,3 +53,25 @@ def test_a_tile_server_url_that_is_not_http_is_refused_at_start() -> None:
     result = manage("check", TILE_SERVER_URL="ftp://tiles.example.org/")
     assert result.returncode != 0
     assert "TILE_SERVER_URL" in result.stderr
+
+
+def test_development_signs_with_a_random_key_kept_in_var(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "VAR_DIR")}
+    show_key = ["shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"]
+
+    def key(var_dir: Path) -> str:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *show_key],
+            env={**environment, "DEBUG": "true", "VAR_DIR": str(var_dir)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    first = key(tmp_path / "one")
+    assert first == key(tmp_path / "one")  # kept across restarts
+    assert first != key(tmp_path / "two")  # every installation its own
+    assert first == (tmp_path / "one" / "secret_key").read_text()
+    assert first not in (ROOT / "studio" / "settings.py").read_text()
