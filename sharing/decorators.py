@@ -11,6 +11,8 @@ from django.conf import settings
 from django.http import HttpResponseBase
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from studio.lib.csp import content_security_policy
+
 View = Callable[..., Any]
 
 
@@ -19,7 +21,7 @@ def frame_ancestors() -> str:
 
 
 def _add_csp(response: HttpResponseBase) -> HttpResponseBase:
-    response["Content-Security-Policy"] = f"frame-ancestors {frame_ancestors()}"
+    response["Content-Security-Policy"] = content_security_policy(frame_ancestors=frame_ancestors())
     return response
 
 

@@ -19,6 +19,7 @@ no CSRF, no messages, no htmx attributes.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from importlib import import_module
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 from asgiref.typing import ASGIReceiveCallable, ASGISendCallable, Scope
 from django.conf import settings
 from django.contrib.auth import aget_user
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.core.signals import setting_changed
@@ -34,6 +36,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.security import SecurityMiddleware
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
+
+from studio.lib import idle
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +81,7 @@ class LeanRoutes:
             response = self._guard(request)
             if response is None:
                 response = await view(request, **kwargs)
+                await _keep_alive(request.session)
                 if request.session.modified:
                     await request.session.asave()
             response = self.security.process_response(request, response)
@@ -127,6 +132,14 @@ class LeanRoutes:
         request.session = self.session_store(session_key)
         request.auser = partial(aget_user, request)  # type: ignore[attr-defined]
         return request
+
+
+async def _keep_alive(session: SessionBase) -> None:
+    """Panning the viewer is using the studio: refresh the session's idle timeout too."""
+    if session.session_key:
+        now = time.time()
+        if idle.is_stale(await session.aget(idle.SEEN_KEY), now) and not session.is_empty():
+            await session.aset(idle.SEEN_KEY, int(now))
 
 
 def _never_called(request: HttpRequest) -> HttpResponse:

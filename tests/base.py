@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
+from django.http import HttpResponseBase
 from django.test import Client
 from PIL import Image
 from pytest_django.fixtures import Settings
@@ -51,6 +52,17 @@ def client_for(user: AbstractUser, password: str = PASSWORD) -> Client:
     else:
         client.force_login(user)
     return client
+
+
+def csp_directives(response: HttpResponseBase) -> dict[str, str]:
+    """The response's Content-Security-Policy as {directive: value}."""
+    policy = response["Content-Security-Policy"]
+    pairs = (part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    return {name: value for name, value in pairs}
+
+
+def frame_ancestors(response: HttpResponseBase) -> str:
+    return csp_directives(response)["frame-ancestors"]
 
 
 def decode_image(data: bytes) -> Image.Image:
