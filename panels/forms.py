@@ -56,6 +56,8 @@ def parse_arrangement(body: bytes) -> dict[str, Any]:
         state = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"not JSON: {e}") from e
+    except RecursionError:
+        raise ValueError("not JSON: nested too deeply") from None
     if not isinstance(state, dict):
         raise ValueError("the arrangement must be a JSON object")
     grid = state.get("grid")

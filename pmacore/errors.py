@@ -24,6 +24,13 @@ class BadRequest(TileServerError):
     code = "BadRequest"
 
 
+class BodyTooLarge(BadRequest):
+    """A request body past DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many form fields)."""
+
+    status = 413
+    code = "PayloadTooLarge"
+
+
 class BadPath(TileServerError):
     """A path that tries to leave SLIDES_DIR or is malformed."""
 

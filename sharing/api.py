@@ -20,11 +20,17 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from pmacore.errors import BadRequest, MethodNotAllowed, NotAuthenticated, TileServerError
+from pmacore.errors import (
+    BadRequest,
+    BodyTooLarge,
+    MethodNotAllowed,
+    NotAuthenticated,
+    TileServerError,
+)
 from sharing import catalog
 from sharing.actions import create_share
 from sharing.forms import FolderLinkForm, GridLinkForm, ShareOptionsForm, SlideLinkForm
@@ -103,19 +109,23 @@ def read_params(request: HttpRequest) -> Params:
     for key, values in request.GET.lists():
         add(key, values)
     if request.method == "POST":
-        if request.content_type in FORM_TYPES:
-            for key, values in request.POST.lists():
-                add(key, values)
-        elif request.body.strip():
-            for key, value in _json_object(request.body).items():
-                add(key, value if isinstance(value, list) else [value])
+        try:
+            if request.content_type in FORM_TYPES:
+                for key, values in request.POST.lists():
+                    add(key, values)
+            elif request.body.strip():
+                for key, value in _json_object(request.body).items():
+                    add(key, value if isinstance(value, list) else [value])
+        except (RequestDataTooBig, TooManyFieldsSent):
+            raise BodyTooLarge("The request body is too large.") from None
     return params
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         value = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: nested deeper than the parser goes.
         raise BadRequest("The request body is not valid JSON.") from None
     if not isinstance(value, dict):
         raise BadRequest("The request body must be a JSON object.")

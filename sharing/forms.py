@@ -63,7 +63,11 @@ class FutureDateTimeField(forms.Field):
             raise forms.ValidationError("Use an ISO 8601 date and time, e.g. 2030-01-31T17:00Z.")
         if timezone.is_naive(parsed):
             parsed = parsed.replace(tzinfo=UTC)
-        return parsed
+        try:
+            # In UTC, as it is stored; the last day of year 9999 east of UTC is year 10000.
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("The expiry is too far in the future.") from None
 
     def validate(self, value: datetime | None) -> None:
         super().validate(value)

@@ -181,3 +181,10 @@ def test_it_sends_anonymous_users_to_login(client: Client) -> None:
     response = post(client, state(["viewer"]))
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_a_deeply_nested_arrangement_is_400(owner_client: Client) -> None:
+    deep = "[" * 30_000 + "]" * 30_000
+    response = post(owner_client, deep)
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["error"]

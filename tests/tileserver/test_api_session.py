@@ -276,3 +276,18 @@ def test_every_json_call_takes_its_session_id_in_a_post_body(
     body = {"sessionID": session_id, "path": "demo"}
     assert api_client.post(f"/core/api/json/{endpoint}", body).status_code == 200
     assert post_json(api_client, f"/core/api/json/{endpoint}", body) is not None
+
+
+def test_a_deeply_nested_json_body_is_400_json(api_client: Client) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = api_client.post("/core/api/json/Authenticate", deep, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["Code"] == "BadRequest"
+
+
+def test_a_body_too_large_is_413_json(api_client: Client, settings: Settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"username": "x" * 2000})
+    response = api_client.post("/core/api/json/Authenticate", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["Code"] == "PayloadTooLarge"

@@ -7,11 +7,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.http import quote_etag
 
-from pmacore.errors import BadRequest, TileServerError
+from pmacore.errors import BadRequest, BodyTooLarge, TileServerError
 from pmacore.types import EncodedImage
 from pmacore.wire import Params
 from tileserver.models import ApiSession
@@ -36,17 +37,21 @@ def read_params(request: HttpRequest) -> Params:
     """Query parameters first, then form fields or the keys of a JSON object body."""
     body: dict[str, Any] = {}
     if request.method == "POST":
-        if request.content_type in FORM_TYPES:
-            body = request.POST.dict()
-        elif request.body.strip():
-            body = _json_object(request.body)
+        try:
+            if request.content_type in FORM_TYPES:
+                body = request.POST.dict()
+            elif request.body.strip():
+                body = _json_object(request.body)
+        except (RequestDataTooBig, TooManyFieldsSent):
+            raise BodyTooLarge("The request body is too large") from None
     return Params(request.GET.items(), body.items())
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         value = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: nested deeper than the parser goes.
         raise BadRequest("The request body is not valid JSON") from None
     if not isinstance(value, dict):
         raise BadRequest("The request body must be a JSON object")
