@@ -1,7 +1,8 @@
 """The one gate every share route goes through: page, tiles, images, annotations, QR.
 
-    share = get_share(request, token, slide_path=path)        # sync views
-    share = await aget_share(request, token, slide_path=path) # async image routes
+    share = get_share(request, token, slide=ref)         # sync views
+    share = await aget_share(request, token, slide=ref)  # async image routes
+    path = share.slide_for(ref)                           # the slide's internal path
 
 The async gate (tiles) keeps the link briefly in the cache (SHARE_CACHE_SECONDS) so that a
 warm tile costs no database query; state is still judged on every request (expiry against
@@ -11,7 +12,8 @@ model's save/delete signals and by the `sharing.actions` functions that update i
 Unknown or deleted token → Http404; expired or suspended, or its owner's account
 deactivated → ShareGone (410); password not
 yet given in this browser session → PasswordRequired (page: redirect to the password page;
-images: 403); `slide_path` outside what the link covers → Http404. Nothing is recorded
+images: 403); a `slide` reference that names nothing the link covers → Http404 (share
+pages name slides by reference, never by internal path: `Share.slide_ref`). Nothing is recorded
 here: a page view calls `record_visit` once per opening, tiles never do.
 """
 
@@ -24,6 +26,8 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from pmacore.types import SlideInfo
+from sharing.lib.paths import is_inside
 from sharing.models import TOKEN_LENGTH, Share
 
 UNLOCKED_KEY = "share_unlocked"
@@ -55,22 +59,22 @@ class PasswordRequired(Exception):
         self.share = share
 
 
-def get_share(request: HttpRequest, token: str, *, slide_path: str | None = None) -> Share:
+def get_share(request: HttpRequest, token: str, *, slide: str | None = None) -> Share:
     _check_token_shape(token)
     share = _check_state(_found(_shares().filter(token=token).first()))
     if share.has_password and share.unlock_key() not in request.session.get(UNLOCKED_KEY, []):
         raise PasswordRequired(share)
-    return _check_scope(share, slide_path)
+    return _check_scope(share, slide)
 
 
-async def aget_share(request: HttpRequest, token: str, *, slide_path: str | None = None) -> Share:
+async def aget_share(request: HttpRequest, token: str, *, slide: str | None = None) -> Share:
     _check_token_shape(token)
     share = _check_state(_found(await _acached_share(token)))
     if share.has_password and share.unlock_key() not in await request.session.aget(
         UNLOCKED_KEY, []
     ):
         raise PasswordRequired(share)
-    return _check_scope(share, slide_path)
+    return _check_scope(share, slide)
 
 
 def get_owned_share(request: HttpRequest, token: str) -> Share:
@@ -133,7 +137,18 @@ def _check_state(share: Share) -> Share:
     return share
 
 
-def _check_scope(share: Share, slide_path: str | None) -> Share:
-    if slide_path is not None and not share.covers(slide_path):
+def _check_scope(share: Share, slide: str | None) -> Share:
+    if slide is not None and share.slide_for(slide) is None:
         raise Http404("No such slide.")
     return share
+
+
+def check_real_location(share: Share, info: SlideInfo) -> None:
+    """Http404 unless the slide really lies inside a folder link's folder.
+
+    A symlinked folder inside the shared folder may lead elsewhere on the tile server; the
+    tile server reports where a slide really is (`SlideInfo.path`, symlinks followed), and
+    that is what must be inside the share.
+    """
+    if share.kind == Share.Kind.FOLDER and not is_inside(share.path, info.path):
+        raise Http404("No such slide.")

@@ -25,6 +25,7 @@ def create_share(
     password: str = "",
     expires_at: datetime | None = None,
     include_annotations: bool = False,
+    include_label_and_macro: bool = False,
     label: str = "",
 ) -> Share:
     """A new link; raises ValidationError when the target is not a valid one."""
@@ -35,6 +36,7 @@ def create_share(
         grid=grid or {},
         expires_at=expires_at,
         include_annotations=include_annotations,
+        include_label_and_macro=include_label_and_macro,
         label=label,
     )
     share.set_password(password)

@@ -67,6 +67,7 @@ class ShareAdmin(admin.ModelAdmin):
                     "expires_at",
                     "suspended",
                     "include_annotations",
+                    "include_label_and_macro",
                 ]
             },
         ),

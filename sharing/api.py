@@ -4,7 +4,8 @@
     /API/Share/CreateLinkForFolder  path
     /API/Share/CreateLinkForGrid    pathOrUids (comma-separated, JSON array or repeated),
                                     rows, columns, sync
-    all: sessionID, password, expiresAt (ISO 8601), includeAnnotations, label
+    all: sessionID, password, expiresAt (ISO 8601), includeAnnotations,
+         includeLabelAndMacro (label and macro images, off by default), label
 
 GET or POST (query string, form fields or a JSON object); parameter names are
 case-insensitive, as on the tile server. The answer is the share URL as a bare JSON
@@ -51,6 +52,7 @@ FIELDS = {
     "password": "password",
     "expiresat": "expires_at",
     "includeannotations": "include_annotations",
+    "includelabelandmacro": "include_label_and_macro",
     "label": "label",
 }
 WIRE_NAMES = {
@@ -63,6 +65,7 @@ WIRE_NAMES = {
     "password": "password",
     "expires_at": "expiresAt",
     "include_annotations": "includeAnnotations",
+    "include_label_and_macro": "includeLabelAndMacro",
     "label": "label",
 }
 LIST_FIELDS = frozenset({"path_or_uids"})
@@ -163,6 +166,7 @@ def _save(user: AbstractBaseUser, data: dict[str, Any], **target: Any) -> Share:
             password=data["password"],
             expires_at=data["expires_at"],
             include_annotations=data["include_annotations"],
+            include_label_and_macro=data["include_label_and_macro"],
             label=data["label"],
             **target,
         )

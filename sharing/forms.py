@@ -129,6 +129,8 @@ class ShareOptionsForm(forms.Form):
     password = forms.CharField(required=False, max_length=128, strip=False)
     expires_at = FutureDateTimeField(required=False)
     include_annotations = StrictBooleanField(required=False)
+    # Off unless asked for: labels carry the barcode and often the patient's name.
+    include_label_and_macro = StrictBooleanField(required=False)
     label = forms.CharField(required=False, max_length=200)
 
 
@@ -189,6 +191,7 @@ class ShareAdminForm(forms.ModelForm):
             "grid",
             "label",
             "include_annotations",
+            "include_label_and_macro",
             "expires_at",
             "suspended",
         ]
@@ -230,6 +233,8 @@ class CreateLinkForm(forms.Form):
     expires_at = FutureDateTimeField(required=False)
     expires_in = forms.ChoiceField(required=False, choices=EXPIRY_CHOICES)
     include_annotations = StrictBooleanField(required=False)
+    # Off unless asked for: labels carry the barcode and often the patient's name.
+    include_label_and_macro = StrictBooleanField(required=False)
     label = forms.CharField(required=False, max_length=200)
 
     def clean(self) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """The image routes of share pages: tiles, associated images and annotations by token.
 
-The gate decides (link state, password, scope); the studio's serving code does the rest on
+Slides are named by their reference in the share (`Share.slide_ref`), never by internal
+path. The gate decides (link state, password, scope); the studio's serving code does the rest on
 behalf of the link's owner (`OwnerPrincipal`). Refusals carry no slide data: 404 for an
 unknown link or a slide the link does not cover, 410 for an expired or suspended link,
-403 while the password has not been given in this browser session.
+403 while the password has not been given in this browser session. Label and macro images
+answer 404 unless the link includes them.
 """
 
 from __future__ import annotations
@@ -13,26 +15,41 @@ from collections.abc import Awaitable, Callable
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.views.decorators.http import require_GET
 
-from sharing.access import PasswordRequired, ShareGone, aget_share
+from pmacore.errors import TileServerError
+from sharing.access import PasswordRequired, ShareGone, aget_share, check_real_location
 from sharing.models import Share
 from studio.forms import ImageForm, SlideForm, form_errors
 from studio.lean import lean_route
 from studio.serving import ASSOCIATED_IMAGES, serve_associated_image, serve_tile, text_response
+from studio.tileclient.calls import aslide_info
 from studio.tileclient.principals import OwnerPrincipal
 
-Serve = Callable[[Share], Awaitable[HttpResponse]]
+Serve = Callable[[Share, str], Awaitable[HttpResponse]]
+# Images that may show the label (barcode, often the patient's name): only when the link's
+# owner chose to include them.
+LABEL_IMAGES = frozenset({"label", "macro"})
 
 
-async def _through_gate(request: HttpRequest, token: str, slide: str, serve: Serve) -> HttpResponse:
+async def _through_gate(request: HttpRequest, token: str, ref: str, serve: Serve) -> HttpResponse:
+    """Run `serve(share, slide_path)` for the slide `ref` names, if the link allows it."""
     try:
-        share = await aget_share(request, token, slide_path=slide)
+        share = await aget_share(request, token, slide=ref)
+        path = share.slide_for(ref)
+        assert path is not None  # the gate checked
+        try:
+            info = await aslide_info(OwnerPrincipal(share.owner_id), path)
+        except TileServerError as e:
+            # The tile server's message names the internal path: say less.
+            message = "Not found." if e.status == 404 else "The slide cannot be shown now."
+            return text_response(e.status, message)
+        check_real_location(share, info)
     except ShareGone as gone:
         return text_response(410, gone.title)
     except PasswordRequired:
         return text_response(403, "This link needs its password.")
     except Http404:
         return text_response(404, "Not found.")
-    return await serve(share)
+    return await serve(share, path)
 
 
 @lean_route
@@ -43,13 +60,12 @@ async def tile(
     form = SlideForm(request.GET)
     if not form.is_valid():
         return text_response(400, form_errors(form))
-    slide = form.cleaned_data["slide"]
 
-    async def serve(share: Share) -> HttpResponse:
+    async def serve(share: Share, slide: str) -> HttpResponse:
         owner = OwnerPrincipal(share.owner_id)
         return await serve_tile(owner, request, slide, fingerprint, z, x, y)
 
-    return await _through_gate(request, token, slide, serve)
+    return await _through_gate(request, token, form.cleaned_data["slide"], serve)
 
 
 @lean_route
@@ -62,8 +78,11 @@ async def associated_image(request: HttpRequest, token: str, kind: str) -> HttpR
         return text_response(400, form_errors(form))
     query = form.cleaned_data
 
-    async def serve(share: Share) -> HttpResponse:
-        return await serve_associated_image(OwnerPrincipal(share.owner_id), request, kind, query)
+    async def serve(share: Share, slide: str) -> HttpResponse:
+        if kind in LABEL_IMAGES and not share.include_label_and_macro:
+            return text_response(404, "Not found.")
+        owner = OwnerPrincipal(share.owner_id)
+        return await serve_associated_image(owner, request, kind, {**query, "slide": slide})
 
     return await _through_gate(request, token, query["slide"], serve)
 
@@ -75,7 +94,7 @@ async def annotations(request: HttpRequest, token: str) -> HttpResponseBase:
     if not form.is_valid():
         return text_response(400, form_errors(form))
 
-    async def serve(share: Share) -> HttpResponse:
+    async def serve(share: Share, slide: str) -> HttpResponse:
         if not share.include_annotations:
             return text_response(404, "Not found.")
         response = JsonResponse([], safe=False)

@@ -42,6 +42,7 @@ def create_link(request: HttpRequest) -> JsonResponse:
             password=data["password"],
             expires_at=data["expires_at"],
             include_annotations=data["include_annotations"],
+            include_label_and_macro=data["include_label_and_macro"],
             label=data["label"],
             **target,
         )
@@ -87,6 +88,7 @@ def link_json(request: HttpRequest, share: Share) -> dict[str, Any]:
         "expiresAt": share.expires_at.isoformat() if share.expires_at else None,
         "hasPassword": share.has_password,
         "includeAnnotations": share.include_annotations,
+        "includeLabelAndMacro": share.include_label_and_macro,
         "qrPng": png,
         "qrSvg": svg,
         "qrPngDownload": png + "?download=1",

@@ -89,6 +89,8 @@ class Share(models.Model):
     password = models.CharField(max_length=128, blank=True, help_text="Password hash.")
     expires_at = models.DateTimeField(null=True, blank=True)
     include_annotations = models.BooleanField(default=False)
+    # Label and macro images carry the barcode and often the patient's name: opt in.
+    include_label_and_macro = models.BooleanField("include label and macro images", default=False)
     label = models.CharField(max_length=200, blank=True)
     suspended = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
@@ -133,6 +135,37 @@ class Share(models.Model):
         if self.kind == Share.Kind.FOLDER:
             return is_inside(self.path, slide_path)
         return slide_path in self.slide_paths
+
+    # Share pages never show a slide's internal path (its root and folders may name a
+    # patient or a study): they name a slide by its position in a slide or grid link, or
+    # by its path below the shared folder in a folder link.
+
+    def slide_ref(self, slide_path: str) -> str:
+        """How the share's pages and image URLs name the covered slide `slide_path`."""
+        if self.kind == Share.Kind.FOLDER:
+            return slide_path.removeprefix(self.path + "/")
+        return str(self.slide_paths.index(slide_path))
+
+    def slide_for(self, ref: str) -> str | None:
+        """The internal path of the slide `ref` names, or None if it names none of ours."""
+        if self.kind == Share.Kind.FOLDER:
+            return self.folder_for(ref) if ref else None
+        paths = self.slide_paths
+        if ref.isdecimal() and len(ref) <= 3 and int(ref) < len(paths):
+            return paths[int(ref)]
+        return None
+
+    def folder_for(self, ref: str) -> str | None:
+        """The internal path of the folder `ref` ("" is the shared folder) of a folder link."""
+        if self.kind != Share.Kind.FOLDER:
+            return None
+        if not ref:
+            return self.path
+        path = f"{self.path}/{ref}"
+        return path if is_clean_path(ref) and is_inside(self.path, path) else None
+
+    def folder_ref(self, folder_path: str) -> str:
+        return "" if folder_path == self.path else folder_path.removeprefix(self.path + "/")
 
     def clean(self) -> None:
         if self.kind in (Share.Kind.SLIDE, Share.Kind.FOLDER):
@@ -210,6 +243,7 @@ class Share(models.Model):
             password=self.password,
             expires_at=self.expires_at,
             include_annotations=self.include_annotations,
+            include_label_and_macro=self.include_label_and_macro,
             label=self.label,
         )
         if not isinstance(expires_at, _Keep):

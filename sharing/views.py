@@ -14,13 +14,13 @@ from pmacore.errors import TileServerError
 from sharing.access import (
     PasswordRequired,
     ShareGone,
+    check_real_location,
     get_owned_share,
     get_share,
     unlock,
 )
 from sharing.decorators import embeddable
 from sharing.forms import PasswordForm, QrForm, ShareFolderForm, ShareQueryForm
-from sharing.lib.paths import is_inside
 from sharing.lib.qr import qr_png, qr_svg
 from sharing.models import Share, ShareAccess
 from studio.error_pages import tile_server_error_page
@@ -130,7 +130,7 @@ def _password_page(
 
 
 def slide_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
-    return _viewer_page(request, share, [share.path], rows=1, columns=1, sync=False, embed=embed)
+    return _viewer_page(request, share, ["0"], rows=1, columns=1, sync=False, embed=embed)
 
 
 def grid_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
@@ -138,7 +138,7 @@ def grid_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
     return _viewer_page(
         request,
         share,
-        share.slide_paths,
+        [share.slide_ref(path) for path in share.slide_paths],
         rows=grid["rows"],
         columns=grid["columns"],
         sync=grid["sync"],
@@ -150,8 +150,8 @@ def folder_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse
     form = ShareFolderForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest("Bad query string.")
-    folder = form.cleaned_data["folder"] or share.path
-    if folder != share.path and not is_inside(share.path, folder):
+    folder = share.folder_for(form.cleaned_data["folder"])
+    if folder is None:
         raise Http404("No such folder.")
     owner = OwnerPrincipal(share.owner_id)
     try:
@@ -164,10 +164,10 @@ def folder_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse
     context = {
         "share": share,
         "embed": embed,
-        "folder": folder,
-        "breadcrumbs": _folder_breadcrumbs(share.path, folder),
-        "folders": [(basename(path), path) for path in folders],
-        "slides": [(basename(path), path) for path in slides],
+        "breadcrumbs": _folder_breadcrumbs(share, folder),
+        # By reference below the shared folder, never by internal path (Share.slide_ref).
+        "folders": [(basename(path), share.folder_ref(path)) for path in folders],
+        "slides": [(basename(path), share.slide_ref(path)) for path in slides],
         "thumbnail_size": (THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT),
     }
     return render(request, "sharing/folder.html", context)
@@ -191,7 +191,7 @@ def share_viewer(request: HttpRequest, token: str) -> HttpResponse:
     embed = query.cleaned_data["embed"]
     slide = form.cleaned_data["slide"]
     try:
-        share = get_share(request, token, slide_path=slide)
+        share = get_share(request, token, slide=slide)
     except ShareGone as gone:
         return _gone_page(request, gone)
     except PasswordRequired:
@@ -202,7 +202,7 @@ def share_viewer(request: HttpRequest, token: str) -> HttpResponse:
 def _viewer_page(
     request: HttpRequest,
     share: Share,
-    slides: list[str],
+    refs: list[str],
     *,
     rows: int,
     columns: int,
@@ -211,7 +211,7 @@ def _viewer_page(
 ) -> HttpResponse:
     owner = OwnerPrincipal(share.owner_id)
     try:
-        cells = [_viewer_cell(share, owner, path) for path in slides]
+        cells = [_viewer_cell(share, owner, ref) for ref in refs]
     except TileServerError as e:
         if e.status == 404:
             raise Http404("A shared slide is gone.") from None
@@ -220,23 +220,27 @@ def _viewer_page(
     data = {"rows": rows, "columns": columns, "sync": sync, "cells": cells}
     back = None
     if share.kind == Share.Kind.FOLDER:
-        back = _folder_url(share.token, slides[0].rpartition("/")[0], embed=embed)
+        back = _folder_url(share.token, refs[0].rpartition("/")[0], embed=embed)
     context = {
         "share": share,
         "embed": embed,
         "data": data,
         "cells": cells,
-        "slide_count": len(slides),
+        "slide_count": len(refs),
         "back_url": back,
     }
     return render(request, "sharing/viewer.html", context)
 
 
-def _viewer_cell(share: Share, owner: OwnerPrincipal, path: str) -> dict[str, object]:
+def _viewer_cell(share: Share, owner: OwnerPrincipal, ref: str) -> dict[str, object]:
+    path = share.slide_for(ref)
+    assert path is not None  # the gate checked
     info = slide_info(owner, path)
+    check_real_location(share, info)
     data = viewer_data(path, info)
+    data["path"] = ref  # never the internal path
     first_tile = reverse("sharing:tile", args=[share.token, info.fingerprint, 0, 0, 0])
-    query = urlencode({"slide": path})
+    query = urlencode({"slide": ref})
     data["tileUrl"] = first_tile.removesuffix("/0/0_0.jpg") + "/{z}/{x}_{y}.jpg?" + query
     data["name"] = basename(path)
     if share.include_annotations:
@@ -249,10 +253,10 @@ def _folder_url(token: str, folder: str, *, embed: bool) -> str:
     return reverse("sharing:open", args=[token]) + "?" + urlencode(query, safe="/")
 
 
-def _folder_breadcrumbs(root: str, folder: str) -> list[tuple[str, str]]:
-    """(name, path) from the shared folder down to `folder`; nothing above the share."""
-    depth = root.count("/")
-    return breadcrumbs(folder)[depth:]
+def _folder_breadcrumbs(share: Share, folder: str) -> list[tuple[str, str]]:
+    """(name, folder reference) from the shared folder down to `folder`; nothing above."""
+    depth = share.path.count("/")
+    return [(name, share.folder_ref(path)) for name, path in breadcrumbs(folder)[depth:]]
 
 
 # The owner's QR codes. Strangers get 404; an expired or suspended link gets 410 even for

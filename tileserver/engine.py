@@ -258,7 +258,8 @@ def slide_info(path_or_uid: str) -> SlideInfo:
         slide_io.ASSOCIATED_NAMES[name] for name in ("label", "macro") if name in slide.associated
     ]
     return SlideInfo(
-        path=virtual,
+        # Where the slide really is (symlinks followed): a link to a folder judges by this.
+        path=_real_virtual(slide.real_path),
         uid=uid(virtual),
         fingerprint=slide.fingerprint(),
         width=slide.width,
@@ -276,6 +277,11 @@ def slide_info(path_or_uid: str) -> SlideInfo:
         background_color=slide.background_hex,
         metadata=tuple(metadata),
     )
+
+
+def _real_virtual(real: Path) -> str:
+    """The virtual path of a real location inside SLIDES_DIR."""
+    return real.relative_to(_root()).as_posix()
 
 
 def _float(value: str | None) -> float | None:

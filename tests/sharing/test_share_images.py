@@ -27,18 +27,25 @@ FOLDER = "demo/breast"
 TRAP = "demo/breast-2/CASE-009/CASE-009-Z1.svs"
 
 
+def ref(share: Share, slide: str) -> str:
+    """How the share's pages name `slide`; a slide it does not cover by its internal path,
+    which names nothing in a share."""
+    return share.slide_ref(slide) if share.covers(slide) else slide
+
+
 def tile_url(share: Share, slide: str, z: int = 0, x: int = 0, y: int = 0) -> str:
     fingerprint = engine.fingerprint(slide)
     url = reverse("sharing:tile", args=[share.token, fingerprint, z, x, y])
-    return f"{url}?slide={slide}"
+    return f"{url}?slide={ref(share, slide)}"
 
 
 def image_url(share: Share, kind: str, slide: str) -> str:
-    return reverse("sharing:image", args=[share.token, kind]) + f"?slide={slide}&w=200&h=200"
+    query = f"?slide={ref(share, slide)}&w=200&h=200"
+    return reverse("sharing:image", args=[share.token, kind]) + query
 
 
 def annotations_url(share: Share, slide: str) -> str:
-    return reverse("sharing:annotations", args=[share.token]) + f"?slide={slide}"
+    return reverse("sharing:annotations", args=[share.token]) + f"?slide={ref(share, slide)}"
 
 
 def assert_refused(response: object, status: int) -> None:
@@ -75,7 +82,7 @@ def test_a_slide_link_serves_its_tiles(owner: AbstractUser, client: Client) -> N
 
 @pytest.mark.parametrize("kind", ["thumbnail", "label", "macro"])
 def test_a_slide_link_serves_its_images(owner: AbstractUser, client: Client, kind: str) -> None:
-    share = make_share(owner)
+    share = make_share(owner, include_label_and_macro=True)
     response = client.get(image_url(share, kind, SLIDE))
     assert response.status_code == 200
     assert decode_image(response.content).width <= 200
@@ -240,3 +247,33 @@ def test_the_owner_being_logged_out_does_not_matter(owner: AbstractUser, client:
     share = make_share(owner)
     client.logout()
     assert client.get(image_url(share, "thumbnail", SLIDE)).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["label", "macro"])
+@pytest.mark.parametrize("link", [Share.Kind.SLIDE, Share.Kind.FOLDER, Share.Kind.GRID])
+def test_links_refuse_label_and_macro_unless_they_include_them(
+    owner: AbstractUser, client: Client, kind: str, link: str
+) -> None:
+    share = make_share(owner, kind=link, path=FOLDER if link == Share.Kind.FOLDER else SLIDE)
+    assert_refused(client.get(image_url(share, kind, SLIDE)), 404)
+    assert client.get(image_url(share, "thumbnail", SLIDE)).status_code == 200
+
+
+def test_a_folder_link_does_not_follow_a_symlink_out_of_its_folder(
+    owner: AbstractUser, client: Client, settings: Settings, demo_slides_dir: Path, tmp_path: Path
+) -> None:
+    # demo/breast/teaching -> ../../teaching: inside SLIDES_DIR, outside the shared folder.
+    for virtual in (SLIDE, "teaching/CASE-T/secret.svs"):
+        target = tmp_path / virtual
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(demo_slides_dir / SLIDE, target)
+    (tmp_path / FOLDER / "teaching").symlink_to("../../teaching", target_is_directory=True)
+    settings.SLIDES_DIR = tmp_path
+    share = make_share(owner, kind=Share.Kind.FOLDER, path=FOLDER)
+    escaped = f"{FOLDER}/teaching/CASE-T/secret.svs"
+    assert engine.slide_info(escaped).path == "teaching/CASE-T/secret.svs"
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+    assert_refused(client.get(tile_url(share, escaped)), 404)
+    assert_refused(client.get(image_url(share, "thumbnail", escaped)), 404)
+    view = reverse("sharing:view", args=[share.token]) + "?slide=teaching/CASE-T/secret.svs"
+    assert client.get(view).status_code == 404

@@ -33,7 +33,7 @@ def test_a_slide_link_opens_a_viewer_with_share_tile_urls(
     data = share_data(response)
     assert (data["rows"], data["columns"], data["sync"]) == (1, 1, False)
     (cell,) = data["cells"]  # type: ignore[misc]
-    assert cell["path"] == SLIDE
+    assert cell["path"] == "0"  # its position in the link, never its internal path
     assert cell["tileUrl"].startswith(f"/s/{share.token}/tiles/{cell['fingerprint']}/{{z}}/")
     assert "annotationsUrl" not in cell
     assert client.get(cell["tileUrl"].format(z=0, x=0, y=0)).status_code == 200
@@ -52,7 +52,7 @@ def test_a_grid_link_keeps_its_arrangement_and_sync(owner: AbstractUser, client:
     data = share_data(response)
     assert (data["rows"], data["columns"], data["sync"]) == (2, 2, True)
     cells = data["cells"]
-    assert [cell and cell["path"] for cell in cells] == [SLIDE, OTHER_SLIDE, A1, None]  # type: ignore[union-attr]
+    assert [cell and cell["path"] for cell in cells] == ["0", "1", "2", None]  # type: ignore[union-attr]
     assert response.content.count(b'class="viewer-stage share-cell"') == 3
     assert b"empty-cell" in response.content
 
@@ -61,14 +61,15 @@ def test_a_folder_link_shows_its_slides_and_subfolders(owner: AbstractUser, clie
     share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
     page = client.get(open_url(share)).content.decode()
     assert "CASE-001" in page
-    assert "?folder=demo/breast/CASE-001" in page
-    assert "demo/skin" not in page
-    page = client.get(open_url(share), {"folder": "demo/breast/CASE-001"}).content.decode()
-    assert f"/s/{share.token}/view/?slide=demo/breast/CASE-001/CASE-001-A2.svs" in page
-    assert f"/s/{share.token}/images/thumbnail?slide=demo/breast/CASE-001/CASE-001-A2.svs" in page
+    assert "?folder=CASE-001" in page
+    assert "demo/" not in page
+    page = client.get(open_url(share), {"folder": "CASE-001"}).content.decode()
+    assert f"/s/{share.token}/view/?slide=CASE-001/CASE-001-A2.svs" in page
+    assert f"/s/{share.token}/images/thumbnail?slide=CASE-001/CASE-001-A2.svs" in page
+    assert "demo/" not in page
 
 
-@pytest.mark.parametrize("folder", ["demo", "demo/skin", "demo/breast-2", "demo/breast/../skin"])
+@pytest.mark.parametrize("folder", ["..", "../skin", "demo/skin", "CASE-001/../../skin", "/demo"])
 def test_a_folder_link_does_not_browse_outside(
     owner: AbstractUser, client: Client, folder: str
 ) -> None:
@@ -81,11 +82,13 @@ def test_a_folder_links_slide_opens_in_the_share_viewer(
 ) -> None:
     share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
     view = reverse("sharing:view", args=[share.token])
-    response = client.get(view, {"slide": A1})
+    response = client.get(view, {"slide": "CASE-001/CASE-001-A1.svs"})
     assert response.status_code == 200
-    assert share_data(response)["cells"][0]["path"] == A1  # type: ignore[index]
-    assert b"?folder=demo/breast/CASE-001" in response.content
-    assert client.get(view, {"slide": OTHER_SLIDE}).status_code == 404
+    assert share_data(response)["cells"][0]["path"] == "CASE-001/CASE-001-A1.svs"  # type: ignore[index]
+    assert b"?folder=CASE-001" in response.content
+    assert b"demo/" not in response.content
+    assert client.get(view, {"slide": "../../skin/CASE-003/CASE-003-C2.svs"}).status_code == 400
+    assert client.get(view, {"slide": A1}).status_code == 404  # an internal path names nothing
     assert client.get(view).status_code == 400
 
 
@@ -123,7 +126,9 @@ def test_share_pages_may_be_framed_by_allowed_origins(
     response = client.get(open_url(share))
     assert frame_ancestors(response) == "'self' https://lims.example.org"
     assert "X-Frame-Options" not in response
-    view = client.get(reverse("sharing:view", args=[share.token]), {"slide": SLIDE})
+    view = client.get(
+        reverse("sharing:view", args=[share.token]), {"slide": share.slide_ref(SLIDE)}
+    )
     if kind != "grid":
         assert frame_ancestors(view) == "'self' https://lims.example.org"
 
@@ -142,8 +147,9 @@ def test_an_opening_counts_one_visit_whatever_the_tiles(
 def test_browsing_a_folder_link_is_one_visit(owner: AbstractUser, client: Client) -> None:
     share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
     client.get(open_url(share))
-    client.get(open_url(share), {"folder": "demo/breast/CASE-001"})
-    client.get(reverse("sharing:view", args=[share.token]), {"slide": A1})
+    assert client.get(open_url(share), {"folder": "CASE-001"}).status_code == 200
+    view = reverse("sharing:view", args=[share.token])
+    assert client.get(view, {"slide": "CASE-001/CASE-001-A1.svs"}).status_code == 200
     share.refresh_from_db()
     assert share.visits == 1
     client.get(open_url(share))
@@ -154,3 +160,18 @@ def test_browsing_a_folder_link_is_one_visit(owner: AbstractUser, client: Client
 def test_the_owners_label_is_not_on_the_page(owner: AbstractUser, client: Client) -> None:
     share = make_share(owner, label="<b>Mrs Smith</b>")
     assert b"Smith" not in client.get(open_url(share)).content
+
+
+@pytest.mark.parametrize("kind", ["slide", "folder", "grid"])
+def test_share_pages_never_show_internal_paths(
+    owner: AbstractUser, client: Client, kind: str
+) -> None:
+    share = make_share(owner, kind=kind, path="demo/breast" if kind == "folder" else SLIDE)
+    pages = [client.get(open_url(share))]
+    if kind == "folder":
+        pages.append(client.get(open_url(share), {"folder": "CASE-001"}))
+        view = reverse("sharing:view", args=[share.token])
+        pages.append(client.get(view, {"slide": "CASE-001/CASE-001-A1.svs"}))
+    for page in pages:
+        assert page.status_code == 200
+        assert b"demo/" not in page.content and b"demo%2F" not in page.content

@@ -168,6 +168,7 @@ function dialogFields() {
     ...expiryFields(),
     password: data.get("password"),
     include_annotations: data.get("include_annotations") ? "true" : "false",
+    include_label_and_macro: data.get("include_label_and_macro") ? "true" : "false",
     label: data.get("label"),
   };
 }
