@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET
 
 from pmacore.errors import TileServerError
 from sharing.access import PasswordRequired, ShareGone, aget_share, check_real_location
+from sharing.lib.sizes import snap
 from sharing.models import Share
 from studio.forms import ImageForm, SlideForm, form_errors
 from studio.lean import lean_route
+from studio.lib import throttle
 from studio.serving import ASSOCIATED_IMAGES, serve_associated_image, serve_tile, text_response
 from studio.tileclient.calls import aslide_info
 from studio.tileclient.principals import OwnerPrincipal
@@ -28,6 +30,9 @@ Serve = Callable[[Share, str], Awaitable[HttpResponse]]
 # Images that may show the label (barcode, often the patient's name): only when the link's
 # owner chose to include them.
 LABEL_IMAGES = frozenset({"label", "macro"})
+# Thumbnails cost a render each (tiles pass stored JPEG through): per link and client
+# address, a folder page's worth a few times over per minute.
+IMAGE_RATE = throttle.Limit("share-images", max_attempts=240, window_seconds=60)
 
 
 async def _through_gate(request: HttpRequest, token: str, ref: str, serve: Serve) -> HttpResponse:
@@ -81,8 +86,14 @@ async def associated_image(request: HttpRequest, token: str, kind: str) -> HttpR
     async def serve(share: Share, slide: str) -> HttpResponse:
         if kind in LABEL_IMAGES and not share.include_label_and_macro:
             return text_response(404, "Not found.")
+        wait = throttle.attempt(IMAGE_RATE, f"{share.pk}:{throttle.client_address(request)}")
+        if wait:
+            response = text_response(429, "Too many images asked for: slow down.")
+            response["Retry-After"] = str(wait)
+            return response
         owner = OwnerPrincipal(share.owner_id)
-        return await serve_associated_image(owner, request, kind, {**query, "slide": slide})
+        sized = {**query, "slide": slide, "w": snap(query["w"]), "h": snap(query["h"])}
+        return await serve_associated_image(owner, request, kind, sized)
 
     return await _through_gate(request, token, query["slide"], serve)
 

@@ -85,7 +85,7 @@ def test_a_slide_link_serves_its_images(owner: AbstractUser, client: Client, kin
     share = make_share(owner, include_label_and_macro=True)
     response = client.get(image_url(share, kind, SLIDE))
     assert response.status_code == 200
-    assert decode_image(response.content).width <= 200
+    assert decode_image(response.content).width <= 256  # 200 snaps up to the 256 bucket
 
 
 def test_a_slide_link_refuses_another_slides_tiles(owner: AbstractUser, client: Client) -> None:
@@ -277,3 +277,30 @@ def test_a_folder_link_does_not_follow_a_symlink_out_of_its_folder(
     assert_refused(client.get(image_url(share, "thumbnail", escaped)), 404)
     view = reverse("sharing:view", args=[share.token]) + "?slide=teaching/CASE-T/secret.svs"
     assert client.get(view).status_code == 404
+
+
+def test_thumbnail_sizes_snap_to_a_few_buckets(owner: AbstractUser, client: Client) -> None:
+    share = make_share(owner)
+    base = reverse("sharing:image", args=[share.token, "thumbnail"])
+    etags = set()
+    for width in range(100, 140):
+        response = client.get(base, {"slide": "0", "w": width, "h": width})
+        assert response.status_code == 200
+        etags.add(response["ETag"])
+    assert len(etags) == 2  # forty sizes, two renders (the 128 and 256 buckets)
+
+
+def test_a_flood_of_image_requests_from_one_client_is_slowed(
+    owner: AbstractUser, client: Client
+) -> None:
+    from sharing.images import IMAGE_RATE
+
+    share = make_share(owner)
+    url = image_url(share, "thumbnail", SLIDE)
+    for _ in range(IMAGE_RATE.max_attempts):
+        client.get(url)
+    response = client.get(url)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) <= 60
+    # Another client of the same link is not held up.
+    assert Client(REMOTE_ADDR="198.51.100.7").get(url).status_code == 200
