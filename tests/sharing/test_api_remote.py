@@ -72,7 +72,10 @@ def test_a_link_made_with_a_remote_session_opens_for_a_visitor(lims: Client) -> 
     visitor = Client()
     assert visitor.get(url).status_code == 200
     fingerprint = engine.fingerprint(slide)
-    tile = reverse("sharing:tile", args=[share.token, fingerprint, 0, 0, 0]) + f"?slide={slide}"
+    tile = (
+        reverse("sharing:tile", args=[share.token, fingerprint, 0, 0, 0])
+        + f"?slide={share.slide_ref(slide)}"
+    )
     answer = visitor.get(tile)
     assert answer.status_code == 200
     assert answer["Content-Type"] == "image/jpeg"
