@@ -23,7 +23,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 @pytest.fixture
 def recipient(browser: Browser) -> Iterator[Page]:
     """Someone without an account, in a browser context of their own."""
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    # As in conftest.py: Playwright's wait_for_function needs the policy bypassed.
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, bypass_csp=True)
     page = context.new_page()
     console: list[str] = []
     page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
