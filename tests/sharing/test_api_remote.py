@@ -128,6 +128,9 @@ def test_links_keep_working_when_the_service_session_ends(
     ended = OwnerPrincipal(share.owner_id).get()
     RemoteClient(live_tile_server.url).deauthenticate(ended)
     fingerprint = engine.fingerprint(slide)
-    tile = reverse("sharing:tile", args=[share.token, fingerprint, 1, 0, 0]) + f"?slide={slide}"
+    tile = (
+        reverse("sharing:tile", args=[share.token, fingerprint, 1, 0, 0])
+        + f"?slide={share.slide_ref(slide)}"
+    )
     assert visitor.get(tile).status_code == 200
     assert OwnerPrincipal(share.owner_id).get() != ended
