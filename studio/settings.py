@@ -39,6 +39,10 @@ TILE_SERVER_SERVICE_USERNAME = env.str("TILE_SERVER_SERVICE_USERNAME", default="
 TILE_SERVER_SERVICE_PASSWORD = env.str("TILE_SERVER_SERVICE_PASSWORD", default="")
 TILE_SERVER_CONNECT_TIMEOUT = env.float("TILE_SERVER_CONNECT_TIMEOUT", default=5.0)
 TILE_SERVER_READ_TIMEOUT = env.float("TILE_SERVER_READ_TIMEOUT", default=30.0)
+# Tile-server role: addresses of studios in front of this server. Their logins all come
+# from one address, and each studio throttles its users' own addresses: only usernames
+# are throttled for them here.
+TRUSTED_LOGIN_CALLERS = env.list("TRUSTED_LOGIN_CALLERS", default=[])
 LAYOUTS_DIR = Path(env.str("LAYOUTS_DIR", default=str(BASE_DIR / "layouts")))
 SHARE_FRAME_ANCESTORS = env.list("SHARE_FRAME_ANCESTORS", default=[])
 REDIS_URL = env.str("REDIS_URL", default="")

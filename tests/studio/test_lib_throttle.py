@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import time_machine
 from django.test import RequestFactory
+from pytest_django.fixtures import Settings
 
 from studio.lib import throttle
 from studio.lib.throttle import Limit
@@ -66,3 +67,20 @@ def test_the_client_address_is_the_peer_address() -> None:
     assert throttle.client_address(factory.get("/", REMOTE_ADDR="not an address")) is None
     forwarded = factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert throttle.client_address(forwarded) == "10.0.0.1"
+
+
+def test_a_trusted_studio_is_throttled_per_username_only(settings: Settings) -> None:
+    # Every login of a studio in front of the tile server comes from the studio's address.
+    settings.TRUSTED_LOGIN_CALLERS = ["10.0.0.5"]
+    for number in range(throttle.LOGIN_BY_ADDRESS.max_attempts + 5):
+        assert throttle.login_attempt(f"user-{number}", "10.0.0.5") == 0
+    for _ in range(throttle.LOGIN_BY_USERNAME.max_attempts):
+        throttle.login_attempt("guessed", "10.0.0.5")
+    assert throttle.login_attempt("guessed", "10.0.0.5") > 0
+
+
+def test_an_untrusted_address_is_throttled_as_before(settings: Settings) -> None:
+    settings.TRUSTED_LOGIN_CALLERS = ["10.0.0.5"]
+    for number in range(throttle.LOGIN_BY_ADDRESS.max_attempts):
+        assert throttle.login_attempt(f"user-{number}", "10.0.0.6") == 0
+    assert throttle.login_attempt("one-more", "10.0.0.6") > 0
