@@ -148,6 +148,8 @@ def live_tile_server_process(workdir: Path, slides_dir: Path) -> Iterator[LiveTi
         "DJANGO_SUPERUSER_USERNAME": TILE_SERVER_USERNAME,
         "DJANGO_SUPERUSER_PASSWORD": TILE_SERVER_PASSWORD,
         "DJANGO_SUPERUSER_EMAIL": "tiles@example.org",
+        # The studios under test log in from here, as a deployment would configure them.
+        "TRUSTED_LOGIN_CALLERS": "127.0.0.1",
     }
     with live_process(
         workdir,
