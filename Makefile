@@ -13,12 +13,12 @@ STUDIO_TESTS := tests/studio tests/panels tests/sharing
 
 export SLIDES_DIR
 
-.PHONY: run test lint format bench install browser demo clean
+.PHONY: run test lint format bench install browser engines demo clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,postgres]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -37,6 +37,19 @@ browser:
 		fi; \
 	fi
 
+# Debian's PostgreSQL and Redis for the scale-out tests; installed when missing and we are root.
+engines:
+	@missing=""; \
+	[ -n "$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "missing:$$missing: run 'sudo apt-get install$$missing'"; exit 1; \
+		fi; \
+	fi
+
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
@@ -50,12 +63,13 @@ run: demo
 	@echo ""
 	$(PY) manage.py serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: install browser
+test: install browser engines
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(call pytest,-m 'not browser' -n 2 --dist loadfile)
 	$(call pytest,$(STUDIO_TESTS) -m 'not browser' -n 2 --dist loadfile --tile-server=remote)
+	$(call scale_out,tests/studio tests/sharing -m 'not browser')
 	$(call pytest,-m browser)
 	$(call pytest,-m browser --tile-server=remote)
 
@@ -64,6 +78,11 @@ test: install browser
 # async tests sharing a worker with it would trip over.
 define pytest
 $(PY) -m pytest $(1); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest $(1): no tests collected"; exit 1; fi; exit $$rc
+endef
+
+# The same, on PostgreSQL and Redis started for the run (tests/scale_out.py), one process.
+define scale_out
+$(PY) -m tests.scale_out $(1); rc=$$?; if [ $$rc -eq 5 ]; then echo "scale-out $(1): no tests collected"; exit 1; fi; exit $$rc
 endef
 
 lint: install

@@ -11,7 +11,7 @@ remote tile server (`own_tile_server`): they mean the same in both runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,6 +33,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="embedded",
         help="run the studio against its embedded tile server or a remote one (a live process)",
     )
+    parser.addoption(
+        "--scale-out",
+        action="store_true",
+        help="DATABASE_URL and REDIS_URL point at PostgreSQL and Redis (tests/scale_out.py)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,21 +47,50 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "own_tile_server: brings its own remote tile server; run in one mode only"
     )
+    config.addinivalue_line(
+        "markers", "scale_out: needs PostgreSQL and Redis; run only by tests/scale_out.py"
+    )
+    config.addinivalue_line(
+        "markers",
+        "fake_clock: moves the clock past a cache expiry; not run on Redis, whose own clock "
+        "expires keys",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--tile-server") != "remote":
-        return
-    kept, left_out = [], []
-    for item in items:
-        once = item.get_closest_marker("embedded_only") or item.get_closest_marker(
-            "own_tile_server"
-        )
-        embedded = once or EMBEDDED_FIXTURES.intersection(getattr(item, "fixturenames", ()))
-        (left_out if embedded else kept).append(item)
+    if not config.getoption("--scale-out"):
+        _leave_out(config, items, lambda item: bool(item.get_closest_marker("scale_out")))
+    else:
+        _leave_out(config, items, lambda item: bool(item.get_closest_marker("fake_clock")))
+    if config.getoption("--tile-server") == "remote":
+        _leave_out(config, items, _not_for_a_remote_run)
+
+
+def _not_for_a_remote_run(item: pytest.Item) -> bool:
+    marked = item.get_closest_marker("embedded_only") or item.get_closest_marker("own_tile_server")
+    return bool(marked or EMBEDDED_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def _leave_out(
+    config: pytest.Config, items: list[pytest.Item], test: Callable[[pytest.Item], bool]
+) -> None:
+    left_out = [item for item in items if test(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
+        items[:] = [item for item in items if not test(item)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scale_out_engines(request: pytest.FixtureRequest) -> None:
+    """A scale-out run must really be on PostgreSQL and Redis, or it proves nothing."""
+    if not request.config.getoption("--scale-out"):
+        return
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    assert engine == "django.db.backends.postgresql", engine
+    assert settings.REDIS_URL, "REDIS_URL is not set"
+    assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
 
 
 @pytest.fixture(scope="session")

@@ -68,6 +68,12 @@ def attempt(limit: Limit, subject: str) -> int:
     since = cache.get(since_key)
     if since is None:
         return 1  # The window is closing this very moment.
+    if now >= since + limit.window_seconds:
+        # The window is over by the clock, whatever the cache's expiry says (Redis expires
+        # keys by its own clock): this attempt opens a new one.
+        cache.set(since_key, now, limit.window_seconds)
+        cache.set(count_key, 1, limit.window_seconds)
+        return 0
     return max(1, math.ceil(since + limit.window_seconds - now))
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import time_machine
+from django.core.cache import cache
 from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 
@@ -84,3 +86,13 @@ def test_an_untrusted_address_is_throttled_as_before(settings: Settings) -> None
     for number in range(throttle.LOGIN_BY_ADDRESS.max_attempts):
         assert throttle.login_attempt(f"user-{number}", "10.0.0.6") == 0
     assert throttle.login_attempt("one-more", "10.0.0.6") > 0
+
+
+def test_a_window_over_by_the_clock_ends_though_the_cache_still_holds_it() -> None:
+    # Redis expires keys by its own clock; the studio's clock decides when a window ends.
+    count_key, since_key = throttle._keys(LIMIT, "late")
+    cache.set(count_key, LIMIT.max_attempts + 3, None)
+    cache.set(since_key, time.time() - LIMIT.window_seconds - 1, None)
+    assert throttle.attempt(LIMIT, "late") == 0
+    assert [throttle.attempt(LIMIT, "late") for _ in range(LIMIT.max_attempts - 1)] == [0, 0]
+    assert throttle.attempt(LIMIT, "late") > 0

@@ -40,6 +40,7 @@ def test_the_default_idle_timeout_is_eight_hours() -> None:
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE  # the server keeps the timeout
 
 
+@pytest.mark.fake_clock
 def test_an_idle_session_is_logged_out(owner: AbstractUser) -> None:
     start = timezone.now()
     client = Client()
