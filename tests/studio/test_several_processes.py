@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -124,3 +125,28 @@ def test_every_process_knows_the_logged_in_user(
         assert (tile.status_code, tile.headers["Content-Type"]) == (200, "image/jpeg"), number
     # Both processes answered some of them.
     assert all(bytes_written(pid) > before[pid] for pid in workers)
+
+
+def test_a_worker_that_dies_is_replaced_and_the_log_says_so(
+    studio: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    url, server = studio
+    first, second = children(server.pid)
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        workers = children(server.pid)
+        if len(workers) == 2 and first not in workers:
+            break
+        assert time.monotonic() < deadline, f"still {workers}"
+        time.sleep(0.1)
+    assert second in workers
+    log = (tmp_path / "serve.log").read_text()
+    assert f"(pid {first}) exited with code -9; starting a new one" in log
+    # The new worker takes its share of connections, and every request is answered.
+    (replacement,) = set(workers) - {second}
+    before = bytes_written(replacement)
+    for _ in range(20):
+        answer = requests.get(url + "/login/", headers={"Connection": "close"}, timeout=10)
+        assert answer.status_code == 200
+    assert bytes_written(replacement) > before

@@ -3,7 +3,7 @@
 Each process gets its own listening socket bound with SO_REUSEPORT, so the kernel spreads
 connections evenly across them (a single shared socket lets one process take nearly all
 keep-alive connections). Several processes need Redis (`REDIS_URL`) for the channel layer,
-or collaboration messages would not cross processes.
+or collaboration messages would not cross processes. A worker that dies is started again.
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+WATCH_SECONDS = 0.5
 
 
 class Command(BaseCommand):
@@ -36,33 +39,50 @@ class Command(BaseCommand):
                 "several workers need REDIS_URL: the in-memory channel layer and cache "
                 "cannot be shared between processes"
             )
-        processes: list[subprocess.Popen[bytes]] = []
-        for _ in range(workers):
-            sock = bind(host, port)
-            processes.append(
-                subprocess.Popen(
-                    # Daphne with an access log that keeps secrets out (studio/server.py).
-                    [
-                        sys.executable,
-                        "-m",
-                        "studio.server",
-                        "--fd",
-                        str(sock.fileno()),
-                        "studio.asgi:application",
-                    ],
-                    pass_fds=[sock.fileno()],
-                )
-            )
-            sock.close()
+        processes = [_start_worker(host, port) for _ in range(workers)]
+        stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
             for process in processes:
                 process.terminate()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        # A worker that dies is replaced, so capacity does not silently shrink.
+        while not stopping:
+            for index, process in enumerate(processes):
+                code = process.poll()
+                if code is not None and not stopping:
+                    self.stderr.write(
+                        f"worker {index + 1} (pid {process.pid}) exited with code {code}; "
+                        "starting a new one"
+                    )
+                    processes[index] = _start_worker(host, port)
+                    self.stderr.write(f"worker {index + 1} is pid {processes[index].pid}")
+            time.sleep(WATCH_SECONDS)
         for process in processes:
             process.wait()
+
+
+def _start_worker(host: str, port: int) -> subprocess.Popen[bytes]:
+    sock = bind(host, port)
+    try:
+        # Daphne with an access log that keeps secrets out (studio/server.py).
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "studio.server",
+                "--fd",
+                str(sock.fileno()),
+                "studio.asgi:application",
+            ],
+            pass_fds=[sock.fileno()],
+        )
+    finally:
+        sock.close()
 
 
 def bind(host: str, port: int) -> socket.socket:
