@@ -9,21 +9,21 @@ tile (shared by everyone who may see that slide) is handed out.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import parse_etags
 
 from pmacore.errors import TileServerError
 from pmacore.types import EncodedImage, SlideInfo
+from studio.lib.byte_lru import ByteLRU
 from studio.tileclient.calls import Call, acall, aslide_info
 from studio.tileclient.principals import Principal
 
 TILE_CACHE_CONTROL = "private, max-age=31536000, immutable"
 IMAGE_CACHE_CONTROL = "private, max-age=300"
-TILE_CACHE_SECONDS = 24 * 3600
-IMAGE_CACHE_SECONDS = 3600
 ASSOCIATED_IMAGES = ("thumbnail", "label", "macro")
 
 
@@ -45,7 +45,6 @@ async def serve_tile(
         f"{fingerprint}-{z}-{x}-{y}",
         lambda client, sid: client.tile(sid, slide, x, y, z),
         TILE_CACHE_CONTROL,
-        TILE_CACHE_SECONDS,
     )
 
 
@@ -66,7 +65,6 @@ async def serve_associated_image(
         f"{info.fingerprint}-{kind}-{width}x{height}",
         lambda client, sid: getattr(client, kind)(sid, slide, width, height),
         IMAGE_CACHE_CONTROL,
-        IMAGE_CACHE_SECONDS,
     )
 
 
@@ -76,7 +74,6 @@ async def _cached_image(
     name: str,
     fetch: Call[EncodedImage],
     cache_control: str,
-    cache_seconds: int,
 ) -> HttpResponse:
     """Answer 304 to a matching ETag, else the image from the cache or from the tile server.
 
@@ -85,15 +82,27 @@ async def _cached_image(
     etag = f'"{name}"'
     if _matches(request, etag):
         return _not_modified(etag, cache_control)
-    key = f"studio:image:{name}"
-    image = await cache.aget(key)
+    images = _image_cache()
+    image = images.get(name)
     if image is None:
         try:
             image = await acall(principal, fetch)
         except TileServerError as e:
             return text_response(e.status, e.message)
-        await cache.aset(key, image, cache_seconds)
+        images.put(name, image, len(image.data))
     return _image(image, etag, cache_control)
+
+
+@functools.cache
+def _image_cache() -> ByteLRU[str, EncodedImage]:
+    # Per process: encoded images are immutable under their names, and a local hit costs
+    # no hand-off to a thread or to Redis.
+    return ByteLRU(settings.IMAGE_CACHE_BYTES)
+
+
+def forget_images() -> None:
+    """Drop this process's cached images (tests start from an empty cache)."""
+    _image_cache.cache_clear()
 
 
 def _tile_exists(info: SlideInfo, x: int, y: int, z: int) -> bool:

@@ -183,6 +183,8 @@ STATICFILES_DIRS = [
     ("vendor/annotorious", NODE_MODULES / "@annotorious" / "openseadragon" / "dist"),
 ]
 
+# Bytes of encoded tiles and associated images each process keeps (least recently used go).
+IMAGE_CACHE_BYTES = env.int("IMAGE_CACHE_BYTES", default=256 * 1024 * 1024)
 # Threads that read slides for the async tile routes; OpenSlide releases the GIL while it reads.
 TILE_THREADS = env.int("TILE_THREADS", default=8)
 # Seconds a tile-server session stays valid without use (embedded tile server).

@@ -22,6 +22,7 @@ from django.test import Client
 from PIL import Image
 from pytest_django.fixtures import Settings
 
+from studio.serving import forget_images
 from tests import remote_users
 from tests.live_server import LiveTileServer
 
@@ -111,10 +112,12 @@ def owner_client(owner: AbstractUser) -> Client:
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
-    # Tiles, slide info and session checks live in the cache: no test sees another's.
+    # Tiles, slide info and session checks live in the caches: no test sees another's.
     cache.clear()
+    forget_images()
     yield
     cache.clear()
+    forget_images()
 
 
 @pytest.fixture

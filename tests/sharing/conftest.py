@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
+from studio.serving import forget_images
 from tests.base import admin, colleague, fast_hashers, owner, owner_client, stranger
 
 __all__ = [
@@ -19,7 +20,9 @@ __all__ = [
 
 @pytest.fixture(autouse=True)
 def empty_cache(fast_hashers: None) -> Iterator[None]:
-    # Password throttles live in the cache: no test sees another's.
+    # Password throttles and images live in the caches: no test sees another's.
     cache.clear()
+    forget_images()
     yield
     cache.clear()
+    forget_images()

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
+from studio.serving import forget_images
 from tests.base import client_for, decode_image
 from tileserver import engine
 from tileserver.models import ApiSession
@@ -152,6 +153,7 @@ def test_it_reopens_an_expired_tile_server_session(
     assert owner_client.get(url, {"slide": slide_path}).status_code == 200
     ApiSession.objects.all().delete()
     cache.clear()  # the tile and the session check too: the engine must be asked again
+    forget_images()
     response = owner_client.get(url, {"slide": slide_path})
     assert response.status_code == 200
     assert ApiSession.objects.count() == 1
