@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from studio.forms import MAX_IMAGE_SIDE, PathField
@@ -16,6 +18,9 @@ class PanelSlideForm(forms.Form):
 
 
 class BrowserForm(forms.Form):
+    """Without `folder` the browser opens at the selected slide's folder (a `?slide=` link
+    shows where the slide is); `folder=` (empty) is the top, "All slides"."""
+
     folder = PathField(required=False)
     slide = PathField(required=False)
     q = forms.CharField(required=False, max_length=MAX_SEARCH_LENGTH)
@@ -27,6 +32,12 @@ class BrowserForm(forms.Form):
 
     def clean_page(self) -> int:
         return self.cleaned_data["page"] or 1
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "folder" not in self.data and data.get("slide"):
+            data["folder"] = data["slide"].rpartition("/")[0]
+        return data
 
 
 class TokenForm(forms.Form):

@@ -2,7 +2,9 @@
 
 The cockpit loads each panel with htmx (`?slide=<path>`) and gets the panel's partial; a
 plain request gets a small page around the same partial, so every panel also works as a
-link. A tile-server failure becomes a banner that polls until the slide is readable again.
+link. A tile-server failure becomes a banner: one that polls until the slide is readable
+again when the failure may pass (5xx: the tile server is down or busy), a final one when it
+will not (a slide or folder that does not exist, a file that cannot be read).
 """
 
 from __future__ import annotations
@@ -44,12 +46,17 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def unreadable(request: HttpRequest, error: TileServerError, title: str) -> HttpResponse:
-    """A banner that re-asks for the panel every few seconds until it can be shown.
+    """A banner; for a failure that may pass it re-asks for the panel every few seconds.
 
     htmx swaps only 2xx answers, so the banner comes with 200 for htmx and with the
     error's own status for a plain request.
     """
-    context = {"title": title, "message": error.message, "retry_url": request.get_full_path()}
+    context = {
+        "title": title,
+        "message": error.message,
+        "retry_url": request.get_full_path(),
+        "final": error.status < 500,
+    }
     status = 200 if request.htmx else error.status
     return render_panel(request, "panels/unreadable.html", context, status=status)
 

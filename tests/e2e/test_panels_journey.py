@@ -3,13 +3,19 @@ with synchronized navigation moves all four viewports together."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
+import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import Page
 
 from tests.e2e.conftest import LiveStudio
+from tileserver.lib.demo_slides import DEMO_SLIDES
+
+MPP = {slide.path: slide.mpp for slide in DEMO_SLIDES}
 
 pytestmark = pytest.mark.browser
 
@@ -116,6 +122,7 @@ def test_a_synchronized_2x2_grid_moves_all_four_viewports(
     page.wait_for_function(f"{VIEWER}.getState().rows === 2 && {VIEWER}.getState().columns === 2")
     assert page.locator(".viewer-cell").count() == 4
 
+    # Slides of different sizes (A1 40,000 px wide, A2 16,000) and pixel sizes (B1, C1).
     slides = demo_slides(live_studio.slides_dir)[:4]
     for index, slide in enumerate(slides):
         page.locator(cell(index)).click()
@@ -124,7 +131,7 @@ def test_a_synchronized_2x2_grid_moves_all_four_viewports(
         page.locator(f"{cell(index)}[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
     assert page.evaluate(f"{VIEWER}.getState().cells") == slides
 
-    # Give each viewport its own offset before switching sync on.
+    # Give each viewport its own place and zoom before switching sync on.
     page.evaluate(
         f"""() => [0, 1, 2, 3].forEach(i => {{
             const v = {VIEWER}.viewerAt(i).viewport;
@@ -132,11 +139,12 @@ def test_a_synchronized_2x2_grid_moves_all_four_viewports(
             v.panTo(new OpenSeadragon.Point(0.4 + 0.03 * i, 0.3), true);
         }})"""
     )
+    page.locator(cell(0)).click()
     ribbon.get_by_role("button", name="Synchronize").click()
     page.wait_for_function(f"{VIEWER}.getState().sync === true")
-    before = centers(page)
+    before = positions(page)
 
-    # Drag the top-left viewport to the left: everyone pans right by the same fraction.
+    # Drag the top-left viewport to the left, then zoom it in.
     box = page.locator(cell(0)).bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
@@ -144,21 +152,23 @@ def test_a_synchronized_2x2_grid_moves_all_four_viewports(
     for step in range(1, 11):
         page.mouse.move(x - 15 * step, y, steps=2)
     page.mouse.up()
-    page.wait_for_function(
-        f"""() => {{
-          const v = {VIEWER}.viewerAt(0).viewport;
-          return Math.abs(v.getCenter(true).x - v.getCenter(false).x) < 1e-6;
-        }}""",
-        timeout=TIMEOUT_MS,
-    )
-    after = centers(page)
+    page.evaluate(f"{VIEWER}.viewerAt(0).viewport.zoomBy(2.5)")
+    wait_until_still(page, 0)
+    after = positions(page)
     moved = after[0]["x"] - before[0]["x"]
-    assert moved > 0.01, (before, after)
+    assert moved > 10, (before, after)  # µm
     for index in range(1, 4):
-        assert after[index]["x"] - before[index]["x"] == pytest.approx(moved, abs=1e-3)
-        assert after[index]["zoom"] / after[0]["zoom"] == pytest.approx(
-            before[index]["zoom"] / before[0]["zoom"], rel=1e-3
-        ), "each keeps its own zoom ratio"
+        # Each keeps its own place on its section, moved by as many µm as the leader...
+        assert after[index]["x"] - before[index]["x"] == pytest.approx(moved, rel=1e-3)
+        # ... and all show the leader's magnification, whatever their slides' sizes.
+        assert after[index]["umPerPx"] == pytest.approx(after[0]["umPerPx"], rel=1e-3)
+    readouts = [readout_pixels(page, index, tmp_path) for index in range(4)]
+    texts = page.locator(".viewer-cell [data-role='magnification']").all_inner_texts()
+    assert len(set(texts)) == 1, texts
+    for index in range(1, 4):
+        assert differing_pixels(readouts[0], readouts[index]) < 0.02, (
+            "the magnification and scale bar of every viewport look the same"
+        )
 
     # Rotating the selected viewport rotates all four.
     page.evaluate(f"{VIEWER}.selectCell(0); {VIEWER}.rotate(90)")
@@ -171,26 +181,106 @@ def test_a_synchronized_2x2_grid_moves_all_four_viewports(
     # Sync off: the others stay put.
     ribbon.get_by_role("button", name="Synchronize").click()
     page.wait_for_function(f"{VIEWER}.getState().sync === false")
-    still = centers(page)
+    still = positions(page)
     page.evaluate(f"{VIEWER}.viewerAt(0).viewport.panBy(new OpenSeadragon.Point(0.1, 0), true)")
     # Followers would move on the leader's next viewport-change, drawn in the next frames.
     page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    assert centers(page)[1] == still[1]
+    assert positions(page)[1] == still[1]
+    ribbon.get_by_role("button", name="Synchronize").click()
+    page.wait_for_function(f"{VIEWER}.getState().sync === true")
+
+    # Selecting a viewport selects its slide: the side panels follow it.
+    page.locator(cell(2)).click()
+    page.wait_for_function(f"new URL(location.href).searchParams.get('slide') === {slides[2]!r}")
+    show_tab(page, "Slide info")
+    name = slides[2].rsplit("/", 1)[-1]
+    page.locator(".panel-info .panel-heading", has_text=name).wait_for(timeout=TIMEOUT_MS)
+
+    # Home → Share grid shares all four slides, as laid out, synchronized.
+    ribbon.get_by_role("tab", name="Home").click()
+    ribbon.get_by_role("button", name="Share grid").click()
+    toast = page.locator("#share-toast")
+    toast.get_by_label("Share link").wait_for(timeout=TIMEOUT_MS)
+    assert "grid" in toast.inner_text()
+    assert shared_grid(page, live_studio) == {
+        "slides": slides,
+        "rows": 2,
+        "columns": 2,
+        "sync": True,
+    }
+
+    # A reload brings back the grid, its slides, sync and the selected viewport.
+    # The arrangement is saved half a second after the last change.
+    with page.expect_request(lambda r: ARRANGEMENT in r.url and r.method == "POST"):
+        page.locator(cell(1)).click()
+    page.reload()
+    page.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    page.wait_for_function(f"{VIEWER} !== undefined && {VIEWER}.getState().cells.length === 4")
+    state = page.evaluate(f"{VIEWER}.getState()")
+    assert state["cells"] == slides
+    assert state["sync"] is True and state["selectedCell"] == 1
     for index in range(4):
         page.locator(f"{cell(index)}[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
+    assert parse_qs(urlsplit(page.url).query)["slide"] == [slides[1]]
     page.wait_for_load_state("networkidle")
     _screenshot(page, tmp_path, "grid-2x2.png")
 
 
-def centers(page: Page) -> list[dict[str, float]]:
-    return page.evaluate(
-        f"""() => [0, 1, 2, 3].map(i => {{
-            const viewer = {VIEWER}.viewerAt(i);
-            const item = viewer.world.getItemAt(0).getContentSize();
-            const c = viewer.viewport.getCenter(true);
-            return {{x: c.x, y: c.y * item.x / item.y, zoom: viewer.viewport.getZoom(true)}};
-        }})"""
+def shared_grid(page: Page, live_studio: LiveStudio) -> dict[str, object]:
+    """The grid of the newest share, as the admin shows it."""
+    admin = page.context.new_page()
+    admin.goto(f"{live_studio.url}/admin/sharing/share/?kind__exact=grid&o=-5")
+    admin.locator("#result_list tbody tr th a").first.click()
+    grid = json.loads(admin.locator("textarea[name='grid']").input_value())
+    admin.close()
+    return grid
+
+
+def wait_until_still(page: Page, index: int) -> None:
+    page.wait_for_function(
+        f"""() => {{
+          const v = {VIEWER}.viewerAt({index}).viewport;
+          return Math.abs(v.getCenter(true).x - v.getCenter(false).x) < 1e-9
+            && Math.abs(v.getZoom(true) - v.getZoom(false)) < 1e-9;
+        }}""",
+        timeout=TIMEOUT_MS,
     )
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def positions(page: Page) -> list[dict[str, float]]:
+    """Each viewport's centre in µm on its slide, and its µm per screen pixel."""
+    paths = page.evaluate(f"{VIEWER}.getState().cells")
+    mpps = [MPP[path] for path in paths]
+    return page.evaluate(
+        f"""mpps => mpps.map((um, i) => {{
+            const viewer = {VIEWER}.viewerAt(i);
+            const item = viewer.world.getItemAt(0);
+            const c = item.viewportToImageCoordinates(viewer.viewport.getCenter(true));
+            const zoom = item.viewportToImageZoom(viewer.viewport.getZoom(true));
+            return {{x: c.x * um, y: c.y * um, umPerPx: um / zoom}};
+        }})""",
+        mpps,
+    )
+
+
+def readout_pixels(page: Page, index: int, tmp_path: Path) -> np.ndarray:
+    path = tmp_path / f"readout-{index}.png"
+    page.locator(f"{cell(index)} .viewer-readout").screenshot(path=str(path))
+    return np.asarray(Image.open(path).convert("L"), dtype=np.int16)
+
+
+def differing_pixels(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of pixels that differ clearly (the readout lets a little of the slide
+    through), at the best alignment within a pixel (cells sit at fractional offsets)."""
+    height, width = min(a.shape[0], b.shape[0]) - 2, min(a.shape[1], b.shape[1]) - 2
+    core = a[1 : 1 + height, 1 : 1 + width]
+    shares = [
+        float((np.abs(core - b[dy : dy + height, dx : dx + width]) > 60).mean())
+        for dy in range(3)
+        for dx in range(3)
+    ]
+    return min(shares)
 
 
 def _screenshot(page: Page, tmp_path: Path, name: str) -> None:

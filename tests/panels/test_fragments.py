@@ -86,20 +86,35 @@ def test_without_a_slide_it_asks_to_select_one(owner_client: Client, panel: str)
 
 
 @pytest.mark.parametrize("panel", ["info", "thumbnail", "label", "macro"])
-def test_a_missing_slide_is_a_banner_that_polls(
+def test_a_missing_slide_is_a_final_banner_that_does_not_poll(
     owner_client: Client, slides_dir: Path, panel: str
 ) -> None:
     response = get(owner_client, panel, htmx=True, slide="demo/no-such-slide.svs")
-    # htmx swaps only 2xx answers: the banner comes with 200 and re-asks every 5 s.
+    # htmx swaps only 2xx answers: the banner comes with 200; a 404 is final.
     assert response.status_code == 200
     html = response.content.decode()
-    assert "This slide can't be read right now:" in html
-    assert 'hx-trigger="every 5s"' in html
-    assert f'hx-get="{reverse(f"panels:{panel}")}?' in html
+    assert "This slide can't be opened:" in html
+    assert "hx-trigger" not in html
 
     plain = get(owner_client, panel, slide="demo/no-such-slide.svs")
     assert plain.status_code == 404
-    assert b"can't be read right now" in plain.content
+    assert b"can't be opened" in plain.content
+
+
+@pytest.mark.parametrize("panel", ["info", "thumbnail", "label", "macro"])
+def test_a_tile_server_outage_is_a_banner_that_polls(
+    owner_client: Client, slide_path: str, panel: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tileserver.errors import Unavailable
+
+    def down(path_or_uid: str) -> Any:
+        raise Unavailable("The tile server did not answer.")
+
+    monkeypatch.setattr(engine, "slide_info", down)
+    html = get(owner_client, panel, htmx=True, slide=slide_path).content.decode()
+    assert "This slide can't be read right now:" in html
+    assert 'hx-trigger="every 5s"' in html
+    assert f'hx-get="{reverse(f"panels:{panel}")}?' in html
 
 
 def test_an_unreadable_slide_is_a_banner_not_a_500(
@@ -107,7 +122,7 @@ def test_an_unreadable_slide_is_a_banner_not_a_500(
 ) -> None:
     response = get(owner_client, "info", slide="Broken/broken.svs")
     assert response.status_code == 422
-    assert b"can't be read right now" in response.content
+    assert b"can't be opened" in response.content
 
 
 @pytest.mark.embedded_only
@@ -195,7 +210,7 @@ def test_user_text_is_escaped(owner_client: Client, slides_dir: Path) -> None:
 
 def test_browser_starts_at_the_root_directories(owner_client: Client, slides_dir: Path) -> None:
     html = get(owner_client, "browser", htmx=True).content.decode()
-    assert 'aria-current="location">All slides' in html
+    assert 'aria-current="location" tabindex="-1">All slides' in html
     for root in engine.root_directories():
         assert f"?folder={root}" in html
 
@@ -276,7 +291,26 @@ def test_browser_refuses_bad_input(owner_client: Client, slides_dir: Path) -> No
 def test_browser_missing_folder_is_readable(owner_client: Client, slides_dir: Path) -> None:
     response = get(owner_client, "browser", folder="demo/no-such-folder")
     assert response.status_code == 404
-    assert b"can't be read right now" in response.content
+    assert b"can't be opened" in response.content
+
+
+def test_browser_opens_at_the_selected_slides_folder(owner_client: Client, slide_path: str) -> None:
+    folder, _, name = slide_path.rpartition("/")
+    html = get(owner_client, "browser", htmx=True, slide=slide_path).content.decode()
+    assert f'data-folder="{folder}"' in html
+    assert f'aria-current="location" tabindex="-1">{folder.rsplit("/", 1)[-1]}<' in html
+    assert f'data-select-slide="{slide_path}"' in html
+
+
+def test_browser_all_slides_goes_to_the_top_with_a_slide_selected(
+    owner_client: Client, slide_path: str
+) -> None:
+    html = get(owner_client, "browser", htmx=True, slide=slide_path).content.decode()
+    top = re.search(r'<a href="([^"]+)"[^>]*>All slides</a>', html).group(1)
+    assert "folder=&" in top.replace("&amp;", "&") or top.endswith("folder=")
+    html = owner_client.get(top.replace("&amp;", "&"), **HTMX).content.decode()
+    assert 'aria-current="location" tabindex="-1">All slides' in html
+    assert 'data-folder=""' in html
 
 
 def test_browser_does_not_query_the_database_per_slide(

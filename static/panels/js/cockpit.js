@@ -3,9 +3,10 @@
 // dialog, and the selected slide. Sets window.cockpitReady once everything is in place.
 
 import { bindRibbon, hasAction, isPressed, registerAction, setPressed } from "./actions.js";
+import { watchBrowserPanels } from "./browser-panel.js";
 import { createPanelManager, leafParams } from "./layout.js";
 import { openMoreDialog, watchMoreDialog } from "./more.js";
-import { SLIDE_EVENT, getSlide, watchSelection } from "./selection.js";
+import { SLIDE_EVENT, getSlide, selectSlide, watchSelection } from "./selection.js";
 
 window.cockpitReady = false;
 
@@ -13,6 +14,7 @@ const data = JSON.parse(document.getElementById("cockpit-data").textContent);
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const viewers = new Map(); // panel id → the viewer panel's controller
 let viewerModule = null;
+let managerRef = null; // the panel manager, once created
 
 // ---------------------------------------------------------------- notices
 
@@ -37,6 +39,41 @@ function panelUrl(panelId, params) {
     return data.customPanelUrls[panelId] ?? null;
   }
   return data.panelTypes[params.type]?.url ?? null;
+}
+
+function panelTitle(panelId, params) {
+  if (params.type === "custom") return managerRef?.api.getPanel(panelId)?.title ?? "This panel";
+  return data.panelTypes[params.type]?.title ?? "This panel";
+}
+
+// A panel whose request failed (the studio cannot be reached, or answered with an error
+// htmx does not swap in) must not go on showing the previous slide as if it were the
+// selected one: it says what happened and asks again every few seconds.
+const RETRY_EVENT = "studio:retry";
+const RETRY_MS = 3000;
+const retryTimers = new WeakMap();
+
+function panelFailed(event) {
+  const body = event.detail.elt?.closest?.(".panel-body[data-panel-url]");
+  if (!body) return;
+  const status = event.detail.xhr?.status;
+  const reason = status ? `the studio answered ${status}` : "the studio cannot be reached";
+  const banner = document.createElement("div");
+  banner.className = "banner banner-error panel-failed";
+  banner.setAttribute("role", "alert");
+  const text = document.createElement("p");
+  const strong = document.createElement("strong");
+  strong.textContent = `${body.dataset.panelTitle} can't be loaded:`;
+  text.append(strong, ` ${reason}.`);
+  banner.append(text);
+  body.replaceChildren(banner);
+  clearTimeout(retryTimers.get(body));
+  if (status && status < 500) return; // asking again would get the same answer
+  const hint = document.createElement("p");
+  hint.className = "banner-hint";
+  hint.textContent = "Trying again every few seconds.";
+  banner.append(hint);
+  retryTimers.set(body, setTimeout(() => window.htmx.trigger(body, RETRY_EVENT), RETRY_MS));
 }
 
 function withSlide(url) {
@@ -68,7 +105,9 @@ function fragmentPanel(host, panelId, params) {
   body.dataset.panelType = params.type;
   body.setAttribute("hx-get", withSlide(url));
   const slideAware = data.panelTypes[params.type]?.slideAware;
-  body.setAttribute("hx-trigger", slideAware ? `load, ${SLIDE_EVENT} from:body` : "load");
+  const triggers = slideAware ? `load, ${SLIDE_EVENT} from:body` : "load";
+  body.setAttribute("hx-trigger", `${triggers}, ${RETRY_EVENT}`);
+  body.dataset.panelTitle = panelTitle(panelId, params);
   const loading = document.createElement("p");
   loading.className = "panel-message";
   loading.textContent = "Loading…";
@@ -92,6 +131,20 @@ function applyViewerToggles(viewer) {
   viewer.setOverview?.(isPressed("viewport.overview"));
 }
 
+// What the viewer shows (grid, slides, sync, selected viewport) is kept in its panel's
+// options, so the saved arrangement brings it back; the selected viewport's slide is the
+// selected slide, so the other panels follow it.
+function followViewer(element, panelId) {
+  element.addEventListener("studio:viewer-state", (event) => {
+    const { rows, columns, sync, cells, selectedCell } = event.detail;
+    const panel = managerRef?.api.getPanel(panelId);
+    if (panel) managerRef.updateOptions(panel, { rows, columns, sync, cells, selectedCell });
+    setPressed("grid.sync", sync);
+    const slide = cells[selectedCell] ?? "";
+    if (slide !== getSlide()) selectSlide(slide, { cell: selectedCell, replace: true });
+  });
+}
+
 function viewerPanel(host, panelId, params) {
   const element = document.createElement("div");
   element.className = "viewer-host";
@@ -105,11 +158,14 @@ function viewerPanel(host, panelId, params) {
       message(host, "The viewer is not available yet.");
       return;
     }
+    followViewer(element, panelId);
     const viewer = module.mountViewer(element, {
       slide: getSlide(),
       rows: options.rows ?? 1,
       columns: options.columns ?? 1,
       sync: Boolean(options.sync),
+      cells: Array.isArray(options.cells) ? options.cells : [],
+      selectedCell: options.selectedCell ?? 0,
       info_url: data.urls.viewerInfo,
     });
     viewers.set(panelId, viewer);
@@ -142,6 +198,8 @@ function followSelection() {
     }
     if (event.detail.verb !== "get") event.detail.headers["X-CSRFToken"] = csrfToken;
   });
+  document.body.addEventListener("htmx:sendError", panelFailed);
+  document.body.addEventListener("htmx:responseError", panelFailed);
   // The viewer panel follows `studio:slide` itself (into the cell the event names).
 }
 
@@ -233,17 +291,9 @@ function registerActions(manager) {
   registerAction("viewport.overview", ({ pressed }) => forEachViewer((v) => v.setOverview(pressed)));
   registerAction("viewport.rotate", ({ degrees }) => forEachViewer((v) => v.rotate(degrees ?? 90)));
   registerAction("viewport.flip", ({ axis }) => forEachViewer((v) => v.flip(axis)));
-  const rememberViewerOptions = (options) => {
-    for (const panel of manager.panelsOfType("viewer")) manager.updateOptions(panel, options);
-  };
-  registerAction("grid.set", ({ rows, columns }) => {
-    forEachViewer((v) => v.setGrid(rows, columns));
-    rememberViewerOptions({ rows, columns });
-  });
-  registerAction("grid.sync", ({ pressed }) => {
-    forEachViewer((v) => v.setSync(pressed));
-    rememberViewerOptions({ sync: pressed });
-  });
+  // The viewers report their new state themselves (followViewer), which is saved.
+  registerAction("grid.set", ({ rows, columns }) => forEachViewer((v) => v.setGrid(rows, columns)));
+  registerAction("grid.sync", ({ pressed }) => forEachViewer((v) => v.setSync(pressed)));
   for (const name of ["annotations.draw", "annotations.export"]) {
     registerAction(name, () => notify("Annotations are coming with the annotations feature."));
   }
@@ -262,12 +312,14 @@ function registerActions(manager) {
 function main() {
   watchSelection();
   followSelection();
+  watchBrowserPanels();
   const manager = createPanelManager(document.getElementById("dock"), {
     tree: data.layout.panels,
     saveUrl: data.urls.arrangement,
     csrfToken,
     createContent,
   });
+  managerRef = manager;
   const source = manager.load(data.arrangement);
   manager.api.onDidAddPanel(() => syncPanelToggles(manager));
   manager.api.onDidRemovePanel(() => syncPanelToggles(manager));

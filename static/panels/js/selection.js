@@ -19,13 +19,16 @@ export function getSlide() {
 }
 
 // Select `path` ("" for none); `cell` names the grid viewport to show it in, if any.
-export function selectSlide(path, { cell = null } = {}) {
+// `replace` keeps the browser's history as it is (selecting another grid viewport is not
+// a step back/forward should retrace, it would put the slide into the wrong viewport).
+export function selectSlide(path, { cell = null, replace = false } = {}) {
   const slide = path ?? "";
   if (slide !== current) {
     const url = new URL(window.location.href);
     if (slide) url.searchParams.set("slide", slide);
     else url.searchParams.delete("slide");
-    window.history.pushState({ slide }, "", url);
+    if (replace) window.history.replaceState({ slide }, "", url);
+    else window.history.pushState({ slide }, "", url);
     current = slide;
   }
   // Also when unchanged: putting the same slide into another grid cell is a selection too.

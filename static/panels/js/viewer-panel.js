@@ -1,19 +1,37 @@
 // The cockpit's viewer panel: a grid of rows × columns of viewports, each showing a slide.
 //
-//   const panel = mountViewer(element, {slide, rows, columns, sync});
+//   const panel = mountViewer(element, {slide, rows, columns, sync, cells, selectedCell});
 //   panel.showSlide(path, cell); panel.setGrid(2, 2); panel.setSync(true); panel.getState();
 //
 // Clicking a viewport (or focusing it with Tab) selects it; the selected one receives the
 // next slide chosen in the browser (`studio:slide` on document.body, or its `detail.cell`).
-// A slide that cannot be read shows a banner in its viewport and is retried until it can.
+// Whenever what it shows changes (grid, slides, sync, selected viewport) the panel says so
+// with `studio:viewer-state` on its element (bubbling), `detail` being getState(); the
+// cockpit keeps it in the saved arrangement and the share dialog shares it.
+// A slide that cannot be read right now (the studio or tile server is down) shows a banner
+// in its viewport and is retried until it can; one that does not exist (404) says so once.
+// A focused viewport takes + and − (zoom), the arrow keys (pan) and 0 (whole slide).
 // Each viewport carries data-ready="true" once its slide is fully drawn.
 
 import { createReadout, createViewer } from "../../studio/js/viewer.js";
 import { GridSync } from "./grid-sync.js";
 
+const OSD = window.OpenSeadragon;
 const SLIDE_EVENT = "studio:slide";
+export const STATE_EVENT = "studio:viewer-state";
 const MAX_SIDE = 6;
 const RETRY_MS = 5000;
+const PAN_FRACTION = 0.1; // of the viewport, per arrow key
+const KEY_ZOOM = { "+": 2, "=": 2, "-": 0.5, "_": 0.5 };
+const KEY_PAN = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+// A failure of the studio (network, 5xx) is worth retrying; an answer about the slide is not.
+class SlideError extends Error {
+  constructor(message, { final = false } = {}) {
+    super(message);
+    this.final = final;
+  }
+}
 
 function clampSide(value) {
   const number = Math.round(Number(value)) || 1;
@@ -66,6 +84,7 @@ class Cell {
     this.name.title = path ?? "";
     this.empty.hidden = Boolean(path);
     this.element.dataset.ready = "false";
+    this.panel.changed();
     if (!path) {
       this.#clear();
       return;
@@ -74,7 +93,7 @@ class Cell {
     try {
       data = await this.panel.fetchSlide(path);
     } catch (error) {
-      if (request === this.request) this.#fail(error.message);
+      if (request === this.request) this.#fail(error.message, { final: error.final });
       return;
     }
     if (request !== this.request) return;
@@ -95,6 +114,26 @@ class Cell {
     this.updateOverview();
   }
 
+  // The keyboard in a focused viewport; true if `key` was one of its keys.
+  navigate(key) {
+    const slideViewer = this.slideViewer;
+    if (!slideViewer) return false;
+    if (key in KEY_ZOOM) {
+      slideViewer.zoomBy(KEY_ZOOM[key]);
+    } else if (key in KEY_PAN) {
+      const [dx, dy] = KEY_PAN[key];
+      const size = slideViewer.viewport.getContainerSize();
+      // In screen directions, whatever the rotation and flip.
+      const delta = new OSD.Point(dx * size.x * PAN_FRACTION, dy * size.y * PAN_FRACTION);
+      slideViewer.viewport.panBy(slideViewer.viewport.deltaPointsFromPixels(delta)).applyConstraints();
+    } else if (key === "0") {
+      slideViewer.home();
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   updateOverview() {
     const on = this.panel.overview && this.data;
     this.overview.hidden = !on;
@@ -110,21 +149,27 @@ class Cell {
     if (!this.failed) this.banner.hidden = true;
   }
 
-  #fail(message) {
+  #fail(message, { final = false } = {}) {
     if (this.failed && !this.banner.hidden) return; // one banner per failure, not per tile
     this.failed = true;
     this.element.dataset.ready = "false";
+    this.element.dataset.failed = final ? "final" : "retrying";
     const text = el("p");
-    text.append(el("strong", "", "This slide can't be read right now:"), ` ${message}`);
     const retry = el("button", "", "Try again");
     retry.type = "button";
     retry.addEventListener("click", () => this.show(this.path));
-    const hint = el("p", "banner-hint", "Trying again every few seconds. ");
-    hint.append(retry);
-    this.banner.replaceChildren(text, hint);
+    if (final) {
+      text.append(el("strong", "", "This slide can't be opened:"), ` ${message}`);
+      this.banner.replaceChildren(text);
+    } else {
+      text.append(el("strong", "", "This slide can't be read right now:"), ` ${message}`);
+      const hint = el("p", "banner-hint", "Trying again every few seconds. ");
+      hint.append(retry);
+      this.banner.replaceChildren(text, hint);
+      window.clearTimeout(this.retryTimer);
+      this.retryTimer = window.setTimeout(() => this.show(this.path), RETRY_MS);
+    }
     this.banner.hidden = false;
-    window.clearTimeout(this.retryTimer);
-    this.retryTimer = window.setTimeout(() => this.show(this.path), RETRY_MS);
   }
 
   #stopRetrying() {
@@ -132,6 +177,7 @@ class Cell {
     this.retryTimer = null;
     this.banner.hidden = true;
     this.failed = false;
+    delete this.element.dataset.failed;
   }
 
   #clear() {
@@ -156,7 +202,10 @@ class Cell {
 }
 
 class ViewerPanel {
-  constructor(element, { slide = null, rows = 1, columns = 1, sync = false, ...urls } = {}) {
+  constructor(
+    element,
+    { slide = null, rows = 1, columns = 1, sync = false, cells = [], selectedCell = 0, ...urls } = {},
+  ) {
     this.element = element;
     this.infoUrl = urls.info_url ?? urls.infoUrl ?? element.dataset.slideInfoUrl ?? "/panels/slide-info.json";
     this.imageUrl = urls.image_url ?? urls.imageUrl ?? element.dataset.imageUrl ?? "/images/";
@@ -176,7 +225,18 @@ class ViewerPanel {
 
     this.onSlide = (event) => {
       const { slide: path, cell } = event.detail ?? {};
-      this.showSlide(path ?? "", Number.isInteger(cell) ? cell : this.selected);
+      const index = Number.isInteger(cell) ? cell : this.selected;
+      if (!this.cells[index]) return;
+      // Selecting a viewport selects its slide: nothing to show again.
+      if (this.cells[index].path === (path || null) && !this.cells[index].failed) {
+        this.select(index);
+        return;
+      }
+      // The viewport a slide is put into becomes the selected one (told once, by show).
+      this.quiet = true;
+      this.select(index);
+      this.quiet = false;
+      this.showSlide(path ?? "", index);
     };
     this.onPointer = (event) => {
       const cell = this.cells.findIndex((c) => c.element.contains(event.target));
@@ -184,9 +244,12 @@ class ViewerPanel {
     };
     this.onKey = (event) => {
       const cell = this.cells.findIndex((c) => c.element === event.target);
-      if (cell >= 0 && (event.key === "Enter" || event.key === " ")) {
+      if (cell < 0 || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
         this.select(cell);
+      } else if (this.cells[cell].navigate(event.key)) {
+        event.preventDefault();
       }
     };
     document.body.addEventListener(SLIDE_EVENT, this.onSlide);
@@ -196,9 +259,27 @@ class ViewerPanel {
     this.grid.addEventListener("focusin", this.onPointer);
     this.grid.addEventListener("keydown", this.onKey);
 
+    this.quiet = true; // no state events while the panel is being built
     this.setGrid(rows, columns);
-    if (slide) this.showSlide(slide, 0);
+    const paths = cells.slice(0, this.cells.length);
+    const first = Math.min(Math.max(0, Number(selectedCell) || 0), this.cells.length - 1);
+    // A slide asked for (a ?slide= link) goes into the selected viewport, unless it is
+    // already in one: then that viewport is the selected one.
+    const at = slide ? paths.indexOf(slide) : -1;
+    this.select(at >= 0 ? at : first);
+    if (slide && at < 0) paths[this.selected] = slide;
+    paths.forEach((path, index) => {
+      if (path) this.showSlide(path, index);
+    });
     this.setSync(sync);
+    this.quiet = false;
+    this.changed();
+  }
+
+  // Tells the page what the panel shows now (see STATE_EVENT above).
+  changed() {
+    if (this.quiet) return;
+    this.element.dispatchEvent(new CustomEvent(STATE_EVENT, { bubbles: true, detail: this.getState() }));
   }
 
   async fetchSlide(path) {
@@ -209,9 +290,12 @@ class ViewerPanel {
     } catch {
       throw new Error("the studio cannot be reached.");
     }
-    if (response.redirected) throw new Error("your session has ended: log in again.");
+    if (response.redirected) throw new SlideError("your session has ended: log in again.", { final: true });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error ?? `the studio answered ${response.status}.`);
+    if (!response.ok) {
+      const message = data.error ?? `the studio answered ${response.status}.`;
+      throw new SlideError(message, { final: response.status < 500 });
+    }
     return data;
   }
 
@@ -223,12 +307,14 @@ class ViewerPanel {
 
   select(index) {
     if (!this.cells[index]) return;
+    const changed = index !== this.selected;
     this.selected = index;
     this.cells.forEach((cell, i) => {
       if (i === index) cell.element.setAttribute("aria-current", "true");
       else cell.element.removeAttribute("aria-current");
     });
     this.sync.leader = this.cells[index].slideViewer;
+    if (changed) this.changed();
   }
 
   setGrid(rows, columns) {
@@ -267,6 +353,7 @@ class ViewerPanel {
     });
     this.select(Math.max(0, this.cells.indexOf(selectedCell)));
     if (this.sync.on) this.sync.rebase(this.slideViewers());
+    this.changed();
   }
 
   slideViewers() {
@@ -287,6 +374,7 @@ class ViewerPanel {
     else this.sync.disable();
     this.sync.leader = this.cells[this.selected]?.slideViewer ?? null;
     this.element.dataset.sync = String(Boolean(on));
+    this.changed();
   }
 
   setNavigator(on) {
@@ -313,8 +401,8 @@ class ViewerPanel {
     this.#selectedViewer()?.rotate(Number(degrees) || 90);
   }
 
-  flip() {
-    this.#selectedViewer()?.flip();
+  flip(axis) {
+    this.#selectedViewer()?.flip(axis);
   }
 
   getState() {
@@ -351,7 +439,7 @@ export function mountViewer(element, options = {}) {
     setScalebar: (on) => panel.setScalebar(on),
     setOverview: (on) => panel.setOverview(on),
     rotate: (degrees) => panel.rotate(degrees),
-    flip: () => panel.flip(),
+    flip: (axis) => panel.flip(axis),
     selectCell: (index) => panel.select(index),
     getState: () => panel.getState(),
     viewerAt: (index) => panel.viewerAt(index),

@@ -3,8 +3,9 @@
 //
 // share.slide / share.folder / share.grid create a link with default options at once and
 // show it with a Copy button; share.dialog opens the dialog with every option. What is
-// shared comes from the viewer panel (`window.studioViewer.getState()`) when there is one,
-// else from the last `studio:slide` event or the page's `?slide=`.
+// shared comes from what the page's modules said last: the viewer panel's grid
+// (`studio:viewer-state`), the selected slide (`studio:slide`, else the page's `?slide=`)
+// and the folder being browsed (`studio:folder`, else the selected slide's folder).
 
 const dialog = document.getElementById("share-dialog");
 const toast = document.getElementById("share-toast");
@@ -15,24 +16,17 @@ const expiryChoice = form.elements.expires_in;
 const expiryAt = dialog.querySelector('[data-role="expires-at"]');
 
 let lastSlide = null;
+let lastFolder = null;
+let lastViewerState = null;
 let returnFocus = null;
 
-// For tests and integrations.
+// Readiness flag for tests.
 window.shareDialogReady = false;
-window.lastShare = null;
 
 // -- what is being shared --------------------------------------------------------------
 
 function viewerState() {
-  const viewer = window.studioViewer;
-  if (viewer && typeof viewer.getState === "function") {
-    try {
-      return viewer.getState();
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  return lastViewerState;
 }
 
 function pageParam(name) {
@@ -55,9 +49,13 @@ function currentGrid() {
   return slide ? { rows: 1, columns: 1, sync: false, cells: [slide] } : null;
 }
 
+function currentFolder() {
+  return lastFolder || pageParam("folder") || currentSlide().split("/").slice(0, -1).join("/");
+}
+
 function targetFields(kind, params = {}) {
   const fields = { kind, slide: params.slide ?? currentSlide() };
-  if (kind === "folder") fields.folder = params.folder ?? pageParam("folder") ?? "";
+  if (kind === "folder") fields.folder = params.folder ?? currentFolder();
   if (kind === "grid") {
     const grid = params.grid ?? currentGrid();
     if (grid) fields.grid = JSON.stringify(grid);
@@ -87,7 +85,6 @@ async function createLink(fields) {
     const messages = Object.values(answer.errors ?? {}).flat();
     throw new Error(messages.join(" ") || `The link could not be created (${response.status}).`);
   }
-  window.lastShare = answer;
   document.body.dispatchEvent(new CustomEvent("studio:share-created", { detail: answer }));
   return answer;
 }
@@ -114,7 +111,8 @@ const KIND_NAMES = { slide: "slide", folder: "folder", grid: "grid" };
 async function shareAtOnce(kind, params) {
   try {
     const share = await createLink(targetFields(kind, params));
-    showToast(`Link to this ${KIND_NAMES[kind]}:`, share.url);
+    const what = kind === "folder" ? `folder ${share.target}` : `this ${KIND_NAMES[kind]}`;
+    showToast(`Link to ${what}:`, share.url);
   } catch (error) {
     showToast(error.message, "");
   }
@@ -247,6 +245,12 @@ document.addEventListener(
   },
   true,
 );
+document.addEventListener("studio:viewer-state", (event) => {
+  lastViewerState = event.detail;
+});
+document.addEventListener("studio:folder", (event) => {
+  lastFolder = event.detail?.folder || null;
+});
 
 // Buttons outside the ribbon (the shared-links panel) and the panel's copy buttons.
 document.addEventListener("click", (event) => {

@@ -8,10 +8,12 @@
 // OpenSeadragon crops each tile to `getTileBounds(level, x, y, true)` (the part inside the
 // image) before drawing, so the padding is cut off instead of being squeezed into the edge.
 //
-// For tests and integrations: window.studioReady turns true once the first viewer's first
-// view is fully drawn, window.studioViewer is that first OpenSeadragon viewer and
-// window.studioFullyLoaded follows its later views (false while tiles are coming in). Each
-// viewer's element carries data-ready="true" once its current slide is fully drawn.
+// Readiness flags for tests: window.studioReady turns true once the first viewer's first
+// view is fully drawn and window.studioFullyLoaded follows that viewer's later views (false
+// while tiles are coming in). Each viewer's element carries data-ready="true" once its
+// current slide is fully drawn. Other modules never reach a viewer through a global: they
+// hold the SlideViewer they created, or listen to the events of the module that owns it;
+// tests and integrations may import `liveViewers()` from this module.
 
 const OSD = window.OpenSeadragon;
 const NICE_STEPS = [1, 2, 5];
@@ -21,6 +23,13 @@ const DEFAULT_PREFIX_URL = new URL("../../vendor/openseadragon/images/", import.
 window.studioReady ??= false;
 window.studioFullyLoaded ??= false;
 window.studioErrors ??= [];
+
+const live = []; // the SlideViewers of this page, oldest first
+
+// The OpenSeadragon viewers of this page, oldest first.
+export function liveViewers() {
+  return live.map((slideViewer) => slideViewer.viewer);
+}
 
 export function slideTileSource(slide) {
   return {
@@ -129,7 +138,7 @@ export class SlideViewer {
       animationTime: 0.5,
       gestureSettingsMouse: { clickToZoom: false },
     });
-    window.studioViewer ??= this.viewer;
+    live.push(this);
     this.element.dataset.ready = "false";
     this.#watchLoading();
     this.setNavigator(options.navigator ?? true);
@@ -155,8 +164,10 @@ export class SlideViewer {
     this.viewport.setRotation(this.viewport.getRotation() + degrees);
   }
 
-  flip() {
+  // OpenSeadragon mirrors left-right only; top-bottom is that mirror turned half a turn.
+  flip(axis = "horizontal") {
     this.viewport.toggleFlip();
+    if (axis === "vertical") this.viewport.setRotation(this.viewport.getRotation() + 180, true);
   }
 
   zoomBy(factor) {
@@ -173,14 +184,14 @@ export class SlideViewer {
   }
 
   destroy() {
-    if (window.studioViewer === this.viewer) window.studioViewer = undefined;
+    live.splice(live.indexOf(this), 1);
     this.viewer.destroy();
   }
 
   #watchLoading() {
     const viewer = this.viewer;
     viewer.addHandler("fully-loaded-change", (event) => {
-      if (window.studioViewer === viewer) window.studioFullyLoaded = event.fullyLoaded;
+      if (live[0] === this) window.studioFullyLoaded = event.fullyLoaded;
     });
     viewer.addHandler("open", () => {
       viewer.world.getItemAt(0).whenFullyLoaded(() => {
