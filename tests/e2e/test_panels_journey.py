@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import numpy as np
 import pytest
-from PIL import Image
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from tests.e2e.conftest import LiveStudio
+from tests.e2e.pixels import central_pixels, differing_pixels, element_pixels, next_frames
 from tileserver.lib.demo_slides import DEMO_SLIDES
 
 MPP = {slide.path: slide.mpp for slide in DEMO_SLIDES}
@@ -162,7 +162,7 @@ def test_a_synchronized_2x2_grid_moves_all_four_viewports(
         assert after[index]["x"] - before[index]["x"] == pytest.approx(moved, rel=1e-3)
         # ... and all show the leader's magnification, whatever their slides' sizes.
         assert after[index]["umPerPx"] == pytest.approx(after[0]["umPerPx"], rel=1e-3)
-    readouts = [readout_pixels(page, index, tmp_path) for index in range(4)]
+    readouts = [element_pixels(page.locator(f"{cell(i)} .viewer-readout")) for i in range(4)]
     texts = page.locator(".viewer-cell [data-role='magnification']").all_inner_texts()
     assert len(set(texts)) == 1, texts
     for index in range(1, 4):
@@ -184,7 +184,7 @@ def test_a_synchronized_2x2_grid_moves_all_four_viewports(
     still = positions(page)
     page.evaluate(f"{VIEWER}.viewerAt(0).viewport.panBy(new OpenSeadragon.Point(0.1, 0), true)")
     # Followers would move on the leader's next viewport-change, drawn in the next frames.
-    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    next_frames(page)
     assert positions(page)[1] == still[1]
     ribbon.get_by_role("button", name="Synchronize").click()
     page.wait_for_function(f"{VIEWER}.getState().sync === true")
@@ -245,7 +245,7 @@ def wait_until_still(page: Page, index: int) -> None:
         }}""",
         timeout=TIMEOUT_MS,
     )
-    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    next_frames(page)
 
 
 def positions(page: Page) -> list[dict[str, float]]:
@@ -264,24 +264,103 @@ def positions(page: Page) -> list[dict[str, float]]:
     )
 
 
-def readout_pixels(page: Page, index: int, tmp_path: Path) -> np.ndarray:
-    path = tmp_path / f"readout-{index}.png"
-    page.locator(f"{cell(index)} .viewer-readout").screenshot(path=str(path))
-    return np.asarray(Image.open(path).convert("L"), dtype=np.int16)
-
-
-def differing_pixels(a: np.ndarray, b: np.ndarray) -> float:
-    """The share of pixels that differ clearly (the readout lets a little of the slide
-    through), at the best alignment within a pixel (cells sit at fractional offsets)."""
-    height, width = min(a.shape[0], b.shape[0]) - 2, min(a.shape[1], b.shape[1]) - 2
-    core = a[1 : 1 + height, 1 : 1 + width]
-    shares = [
-        float((np.abs(core - b[dy : dy + height, dx : dx + width]) > 60).mean())
-        for dy in range(3)
-        for dx in range(3)
-    ]
-    return min(shares)
-
-
 def _screenshot(page: Page, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(tmp_path / name))
+
+
+def test_a_missing_slide_says_so_once_and_the_keyboard_and_flips_work(
+    page: Page, live_studio: LiveStudio
+) -> None:
+    missing = "demo/breast/no-such-slide.svs"
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "slide-info.json" in r.url else None)
+    page.goto(f"{live_studio.url}/?slide={quote(missing)}")
+    page.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+
+    # The viewport and the info panel say the slide cannot be opened, and stop there.
+    banner = page.locator(f"{cell(0)} .banner")
+    banner.wait_for(timeout=TIMEOUT_MS)
+    assert "can't be opened" in banner.inner_text()
+    assert "Trying again" not in banner.inner_text()
+    assert page.locator(cell(0)).get_attribute("data-failed") == "final"
+    show_tab(page, "Slide info")
+    info_banner = page.locator(".panel-info, .panel-unreadable").first
+    info_banner.wait_for(timeout=TIMEOUT_MS)
+    assert "can't be opened" in info_banner.inner_text()
+    assert page.locator(".panel-unreadable[hx-trigger]").count() == 0
+
+    # A ?slide= link opens the browser at the slide's folder.
+    current = page.locator(".panel-browser .panel-breadcrumbs [aria-current]")
+    assert current.inner_text() == "breast"
+
+    # Enter on a folder opens it and leaves the focus in the browser.
+    page.locator(".panel-browser a.folder").first.focus()
+    page.keyboard.press("Enter")
+    current.filter(has_text="CASE-001").wait_for()
+    page.wait_for_function("document.activeElement.matches('.panel-browser-list a')")
+    assert [url for url in asked if "no-such-slide" in url] == [asked[0]], "asked only once"
+
+    # The viewport takes + / − / arrows / 0 when it has the focus itself.
+    slide = "demo/breast/CASE-001/CASE-001-A1.svs"
+    browse_to(page, slide)
+    page.locator(f"{cell(0)}[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
+    viewport = f"{VIEWER}.viewerAt(0).viewport"
+    zoom = page.evaluate(f"{viewport}.getZoom()")
+    page.locator(cell(0)).focus()
+    page.keyboard.press("+")
+    assert page.evaluate(f"{viewport}.getZoom()") == pytest.approx(2 * zoom)
+    x = page.evaluate(f"{viewport}.getCenter().x")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(f"{viewport}.getCenter().x") > x
+    page.keyboard.press("-")
+    page.keyboard.press("0")
+    wait_until_still(page, 0)
+    page.locator(f"{cell(0)}[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
+
+    # Flips, as seen on screen: horizontally mirrors left-right, vertically top-bottom.
+    ribbon = page.get_by_role("navigation", name="Ribbon")
+    ribbon.get_by_role("button", name="Navigator").click()  # nothing over the slide
+    viewer = page.locator(cell(0))
+
+    def seen_after(button: str | None) -> np.ndarray:
+        if button:
+            ribbon.get_by_role("button", name=button).click()
+        wait_until_still(page, 0)
+        page.wait_for_function("window.studioFullyLoaded === true", timeout=TIMEOUT_MS)
+        next_frames(page)
+        return central_pixels(page, viewer)
+
+    original = seen_after(None)
+    horizontal = seen_after("Flip horizontally")
+    seen_after("Flip horizontally")
+    vertical = seen_after("Flip vertically")
+    assert differing_pixels(original, vertical) > 0.05, "the slide is not symmetric"
+    assert differing_pixels(horizontal, vertical) > 0.05, "the flips differ"
+    assert differing_pixels(horizontal, original[:, ::-1]) < 0.01
+    assert differing_pixels(vertical, original[::-1, :]) < 0.01
+    ribbon.get_by_role("button", name="Navigator").click()
+
+
+def test_panels_say_when_the_studio_is_out_of_reach_and_recover(
+    page: Page, live_studio: LiveStudio
+) -> None:
+    first, second = demo_slides(live_studio.slides_dir)[:2]
+    browse_to(page, first)
+    show_tab(page, "Slide info")
+    page.locator(".panel-info .panel-heading", has_text=first.rsplit("/", 1)[-1]).wait_for()
+
+    # The studio stops answering; a slide is selected meanwhile.
+    def unreachable(route: Route) -> None:
+        route.abort("connectionrefused")
+
+    page.route("**/panels/info/**", unreachable)
+    browse_to(page, second)
+    alert = page.locator(".panel-failed[role='alert']")
+    alert.wait_for(timeout=TIMEOUT_MS)
+    assert "Slide info can't be loaded" in alert.inner_text()
+    assert page.locator(".panel-info").count() == 0, "the previous slide is not shown as current"
+
+    # It answers again: the panel shows the selected slide.
+    page.unroute("**/panels/info/**", unreachable)
+    name = second.rsplit("/", 1)[-1]
+    page.locator(".panel-info .panel-heading", has_text=name).wait_for(timeout=TIMEOUT_MS)
