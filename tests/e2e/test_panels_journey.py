@@ -300,7 +300,7 @@ def test_a_missing_slide_says_so_once_and_the_keyboard_and_flips_work(
     page.wait_for_function("document.activeElement.matches('.panel-browser-list a')")
     assert [url for url in asked if "no-such-slide" in url] == [asked[0]], "asked only once"
 
-    # The viewport takes + / − / arrows / 0 when it has the focus itself.
+    # The viewport takes +, -, the arrows / 0 when it has the focus itself.
     slide = "demo/breast/CASE-001/CASE-001-A1.svs"
     browse_to(page, slide)
     page.locator(f"{cell(0)}[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
