@@ -42,7 +42,7 @@ class ShareAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["__str__"]
     list_filter = [StateFilter, "kind", ("owner", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["path", "label", "grid"]
+    search_fields = ["path", "label", "grid", "owner__username"]
     list_select_related = ["owner"]
     date_hierarchy = "created"
     actions = ["suspend", "reactivate"]

@@ -214,6 +214,8 @@ class QrForm(forms.Form):
 
 
 EXPIRY_CHOICES = [("", "Never"), ("1h", "1 hour"), ("1d", "1 day"), ("1w", "1 week")]
+# The share dialog's "At…": a date and time must come with it.
+EXPIRES_AT_CHOICE = ("at", "At a date and time")
 EXPIRY_DURATIONS = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "1w": timedelta(weeks=1)}
 
 
@@ -222,7 +224,8 @@ class CreateLinkForm(forms.Form):
 
     The target follows `kind`: a slide, a folder (given, or the slide's folder), or a grid
     `{"rows", "columns", "sync", "cells": [path or null, ...]}` as the viewer reports it.
-    Expiry is a date and time or a duration from now, not both.
+    Expiry is a date and time or a duration from now, not both; `expires_in=at` says a date
+    and time was chosen, so a missing one is an error rather than a link that never expires.
     """
 
     kind = forms.ChoiceField(choices=Share.Kind.choices)
@@ -231,7 +234,7 @@ class CreateLinkForm(forms.Form):
     grid = forms.JSONField(required=False)
     password = forms.CharField(required=False, max_length=128, strip=False)
     expires_at = FutureDateTimeField(required=False)
-    expires_in = forms.ChoiceField(required=False, choices=EXPIRY_CHOICES)
+    expires_in = forms.ChoiceField(required=False, choices=[*EXPIRY_CHOICES, EXPIRES_AT_CHOICE])
     include_annotations = StrictBooleanField(required=False)
     # Off unless asked for: labels carry the barcode and often the patient's name.
     include_label_and_macro = StrictBooleanField(required=False)
@@ -250,7 +253,10 @@ class CreateLinkForm(forms.Form):
                 self.add_error("folder", "Open a folder or a slide to share its folder.")
         elif kind == Share.Kind.GRID:
             data["grid"] = self._grid(data)
-        if data["expires_in"] and data["expires_at"]:
+        if data["expires_in"] == EXPIRES_AT_CHOICE[0]:
+            if not data["expires_at"] and "expires_at" not in self.errors:
+                self.add_error("expires_at", "Choose the date and time the link expires.")
+        elif data["expires_in"] and data["expires_at"]:
             self.add_error("expires_at", "Give a date and time or a duration, not both.")
         elif data["expires_in"]:
             data["expires_at"] = timezone.now() + EXPIRY_DURATIONS[data["expires_in"]]

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("s/<str:token>/", views.open_share, name="open"),
     path("s/<str:token>/view/", views.share_viewer, name="view"),
     path("s/<str:token>/password/", views.password, name="password"),
+    path("s/<str:token>/status", views.share_status, name="status"),
     path(
         "s/<str:token>/tiles/<str:fingerprint>/<int:z>/<int:x>_<int:y>.jpg",
         images.tile,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -112,17 +112,47 @@ def _try_password(request: HttpRequest, share: Share, embed: bool) -> HttpRespon
         return _password_page(request, form, embed, status=400)
     if not share.check_password(form.cleaned_data["password"]):
         ShareAccess.objects.create(share=share, ip=ip, outcome=ShareAccess.Outcome.WRONG_PASSWORD)
-        return _password_page(request, PasswordForm(), embed, "Wrong password.", status=403)
+        left = throttle.attempts_left(throttle.SHARE_UNLOCK, subject)
+        message = f"Wrong password. {_tries_left_text(left)}"
+        return _password_page(request, PasswordForm(), embed, message, status=403)
     throttle.reset(throttle.SHARE_UNLOCK, subject)
     unlock(request, share)
     return redirect(_open_url(share.token, embed=embed))
 
 
+def _tries_left_text(tries: int) -> str:
+    wait = throttle.SHARE_UNLOCK.window_seconds // 60
+    if tries == 0:
+        return f"No tries left: wait {wait} minutes before trying again."
+    unit = "try" if tries == 1 else "tries"
+    return f"{tries} {unit} left before a {wait}-minute wait."
+
+
 def _password_page(
     request: HttpRequest, form: PasswordForm, embed: bool, message: str = "", *, status: int = 200
 ) -> HttpResponse:
-    context = {"form": form, "message": message, "embed": embed}
+    context = {
+        "form": form,
+        "message": message,
+        "embed": embed,
+        "max_tries": throttle.SHARE_UNLOCK.max_attempts,
+        "wait_minutes": throttle.SHARE_UNLOCK.window_seconds // 60,
+    }
     return render(request, "sharing/password.html", context, status=status)
+
+
+@require_safe
+def share_status(request: HttpRequest, token: str) -> JsonResponse:
+    """Whether an open share page may go on: {"state", "message"} with 200 while the link
+    works, 410 once it has expired or was suspended, 403 when this browser has not given the
+    password (404, as everywhere, for a link that does not exist). Not counted as a visit."""
+    try:
+        get_share(request, token)
+    except ShareGone as gone:
+        return JsonResponse({"state": gone.state, "message": gone.title}, status=410)
+    except PasswordRequired:
+        return JsonResponse({"state": "locked", "message": "Enter the password again."}, status=403)
+    return JsonResponse({"state": Share.State.ACTIVE, "message": ""})
 
 
 # One page per kind of link; each receives a share that passed the gate. Slides are read
@@ -217,7 +247,14 @@ def _viewer_page(
             raise Http404("A shared slide is gone.") from None
         return tile_server_error_page(request, e, share_page=True)
     cells += [None] * (rows * columns - len(cells))
-    data = {"rows": rows, "columns": columns, "sync": sync, "cells": cells}
+    data = {
+        "rows": rows,
+        "columns": columns,
+        "sync": sync,
+        "cells": cells,
+        "statusUrl": reverse("sharing:status", args=[share.token]),
+        "expiresAt": share.expires_at.isoformat() if share.expires_at else None,
+    }
     back = None
     if share.kind == Share.Kind.FOLDER:
         back = _folder_url(share.token, refs[0].rpartition("/")[0], embed=embed)

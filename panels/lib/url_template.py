@@ -4,15 +4,22 @@ A template is checked once, when its layout is loaded, and expanded for every sl
 cockpit shows. Only http(s) URLs are allowed, so a layout can never put a `javascript:` or
 `data:` URL into an iframe; placeholders other than `{server}` may only appear after the
 host, so slide data can never choose which host receives the token.
+
+A template without any placeholder is a plain URL: it gets the documented parameters
+appended to its query (`server`, `slide`, `uid`, `token`, see layouts/README.md), as the
+custom panels of PMA.studio pass along the tile server and the selected slide. Who wants
+other names writes placeholders, and then only those are filled in.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 PLACEHOLDERS = frozenset({"server", "slide", "folder", "uid", "token"})
+# What a URL without placeholders receives, in this order.
+APPENDED_PARAMETERS = ("server", "slide", "uid", "token")
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _LITERAL_ORIGIN = re.compile(r"^https?://[^/?#{}\s]+(?=$|[/?#])", re.IGNORECASE)
@@ -68,7 +75,8 @@ def expand(template: str, values: Mapping[str, str | None]) -> str:
 
     A placeholder without a value (a slide with no UID yet) becomes the empty string.
     """
-    placeholders(template)
+    if not placeholders(template):
+        return _append_parameters(template, values)
     server = values.get("server") or ""
     if template.startswith("{server}") and not server.startswith(("http://", "https://")):
         raise UrlTemplateError("the server URL must be an http(s) URL")
@@ -81,3 +89,10 @@ def expand(template: str, values: Mapping[str, str | None]) -> str:
         return quote(value, safe="")
 
     return _PLACEHOLDER.sub(fill, template)
+
+
+def _append_parameters(url: str, values: Mapping[str, str | None]) -> str:
+    parts = urlsplit(url)
+    added = urlencode([(name, values.get(name) or "") for name in APPENDED_PARAMETERS])
+    query = f"{parts.query}&{added}" if parts.query else added
+    return urlunsplit(parts._replace(query=query))

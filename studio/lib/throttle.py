@@ -77,6 +77,12 @@ def attempt(limit: Limit, subject: str) -> int:
     return max(1, math.ceil(since + limit.window_seconds - now))
 
 
+def attempts_left(limit: Limit, subject: str) -> int:
+    """Attempts the subject may still make in the current window (to tell a person so)."""
+    count_key, _ = _keys(limit, subject)
+    return max(0, limit.max_attempts - (cache.get(count_key) or 0))
+
+
 def forgive(limit: Limit, subject: str) -> None:
     """Give back a counted attempt that succeeded: successes never use up the limit."""
     count_key, _ = _keys(limit, subject)

@@ -43,7 +43,8 @@ def test_the_layouts_demo_panel_is_an_iframe_of_the_demo_page(
     response = owner_client.get(DEMO_PANEL, {"slide": slide_path}, **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'sandbox="allow-scripts allow-same-origin allow-forms allow-popups"' in html
+    # Our own origin: scripts, but not the origin that would let them lift the sandbox.
+    assert 'sandbox="allow-scripts allow-forms allow-popups"' in html
     assert 'referrerpolicy="no-referrer"' in html
     src = urlsplit(iframe_src(html))
     assert (src.scheme, src.netloc, src.path) == ("http", "testserver", "/panels/demo/label/")
@@ -154,7 +155,7 @@ def test_without_a_slide_it_asks_for_one(owner_client: Client, slides_dir: Path)
 
 def test_a_missing_slide_is_a_banner(owner_client: Client, slides_dir: Path) -> None:
     response = owner_client.get(DEMO_PANEL, {"slide": "demo/none.svs"}, **HTMX)
-    assert b"can't be read right now" in response.content
+    assert b"can't be opened" in response.content
 
 
 # --- the token itself --------------------------------------------------------------------
@@ -194,3 +195,44 @@ def test_a_token_expires() -> None:
         pytest.raises(InvalidToken, match="expired"),
     ):
         read_token(token)
+
+
+def test_a_page_of_another_origin_keeps_its_own_origin_in_the_sandbox(
+    owner: AbstractUser, owner_client: Client, slide_path: str
+) -> None:
+    panel = user_panel(owner, "https://lims.example.org/case?s={slide}")
+    url = reverse("panels:user-custom", args=[panel.pk])
+    html = owner_client.get(url, {"slide": slide_path}, **HTMX).content.decode()
+    assert 'sandbox="allow-scripts allow-same-origin allow-forms allow-popups"' in html
+
+
+def test_a_plain_url_receives_server_slide_uid_and_token(
+    owner: AbstractUser, owner_client: Client, slide_path: str
+) -> None:
+    panel = user_panel(owner, "https://example.org/?a=1")
+    url = reverse("panels:user-custom", args=[panel.pk])
+    src = iframe_src(owner_client.get(url, {"slide": slide_path}, **HTMX).content.decode())
+    query = parse_qs(urlsplit(src).query)
+    assert query["a"] == ["1"]
+    assert query["server"] == ["http://testserver/"]
+    assert query["slide"] == [slide_path]
+    assert query["uid"] == [engine.slide_info(slide_path).uid]
+    assert read_token(query["token"][0]).slide == slide_path
+
+
+def test_json_gives_a_following_frame_what_it_needs(
+    owner: AbstractUser, owner_client: Client, slide_path: str
+) -> None:
+    panel = user_panel(owner, "https://example.org/")
+    url = reverse("panels:user-custom", args=[panel.pk])
+    data = owner_client.get(url, {"slide": slide_path, "format": "json"}).json()
+    assert data["slide"] == slide_path
+    assert data["folder"] == slide_path.rpartition("/")[0]
+    assert data["uid"] == engine.slide_info(slide_path).uid
+    assert read_token(data["token"]).slide == slide_path
+    assert data["src"].startswith("https://example.org/?server=")
+    assert owner_client.session["tile_session_id"] not in str(data)
+
+    missing = owner_client.get(url, {"slide": "demo/none.svs", "format": "json"})
+    assert missing.status_code == 404 and "error" in missing.json()
+    assert owner_client.get(url, {"slide": slide_path, "format": "xml"}).status_code == 400

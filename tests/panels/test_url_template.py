@@ -59,3 +59,25 @@ def test_a_missing_value_becomes_empty() -> None:
 def test_it_refuses_a_server_that_is_not_http() -> None:
     with pytest.raises(UrlTemplateError):
         expand(DEMO, {"server": "javascript:alert(1)//", "slide": "a", "token": "t"})
+
+
+def test_a_url_without_placeholders_gets_the_documented_parameters_appended() -> None:
+    values = {
+        "server": "https://studio.example.org/",
+        "slide": "root/case 1/a&b.svs",
+        "folder": "root/case 1",
+        "uid": "ABCDEFGHIJ",
+        "token": "t/k+n",
+    }
+    url = expand("https://example.org/?a=1#top", values)
+
+    assert url == (
+        "https://example.org/?a=1&server=https%3A%2F%2Fstudio.example.org%2F"
+        "&slide=root%2Fcase+1%2Fa%26b.svs&uid=ABCDEFGHIJ&token=t%2Fk%2Bn#top"
+    )
+    assert expand("https://example.org", values).startswith("https://example.org?server=")
+
+
+def test_a_url_with_placeholders_gets_only_those() -> None:
+    url = expand("https://lims.example.org/case?id={uid}", {"uid": "U", "token": "secret"})
+    assert url == "https://lims.example.org/case?id=U"

@@ -4,6 +4,7 @@
 
 import { bindRibbon, hasAction, isPressed, registerAction, setPressed } from "./actions.js";
 import { watchBrowserPanels } from "./browser-panel.js";
+import { watchCustomPanels } from "./custom-panels.js";
 import { createPanelManager, leafParams } from "./layout.js";
 import { openMoreDialog, watchMoreDialog } from "./more.js";
 import { SLIDE_EVENT, getSlide, selectSlide, watchSelection } from "./selection.js";
@@ -313,6 +314,7 @@ function main() {
   watchSelection();
   followSelection();
   watchBrowserPanels();
+  watchCustomPanels((body) => window.htmx.trigger(body, RETRY_EVENT));
   const manager = createPanelManager(document.getElementById("dock"), {
     tree: data.layout.panels,
     saveUrl: data.urls.arrangement,
