@@ -9,7 +9,6 @@ reloading it.
 from __future__ import annotations
 
 from typing import Any
-
 from urllib.parse import urlsplit
 
 from django import forms
