@@ -82,6 +82,14 @@ def test_it_searches_targets_and_labels(
         assert found == {shares[key].pk}
 
 
+def test_it_searches_owners_usernames(
+    admin_client_: Client, shares: dict[str, Share], colleague: AbstractUser
+) -> None:
+    found = listed(admin_client_.get(CHANGELIST, {"q": colleague.username}))
+    assert found == {s.pk for s in shares.values() if s.owner_id == colleague.pk}
+    assert found
+
+
 def test_bulk_suspend_and_reactivate(admin_client_: Client, shares: dict[str, Share]) -> None:
     chosen = [shares["active"].pk, shares["folder"].pk]
     response = admin_client_.post(

@@ -59,6 +59,23 @@ def test_it_takes_an_expiry_date(owner_client: Client) -> None:
     assert Share.objects.get().expires_at == datetime(2099, 5, 3, 7, 30, tzinfo=UTC)
 
 
+def test_at_a_date_takes_the_date(owner_client: Client) -> None:
+    data = {"kind": "slide", "slide": SLIDE, "expires_in": "at", "expires_at": "2099-05-03T07:30Z"}
+    assert owner_client.post(URL, data).status_code == 201
+    assert Share.objects.get().expires_at == datetime(2099, 5, 3, 7, 30, tzinfo=UTC)
+
+
+def test_at_a_date_without_a_date_is_refused_not_a_link_that_never_expires(
+    owner_client: Client,
+) -> None:
+    response = owner_client.post(
+        URL, {"kind": "slide", "slide": SLIDE, "expires_in": "at", "expires_at": ""}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["expires_at"] == ["Choose the date and time the link expires."]
+    assert not Share.objects.exists()
+
+
 def test_a_folder_link_defaults_to_the_slides_folder(owner_client: Client) -> None:
     assert owner_client.post(URL, {"kind": "folder", "slide": SLIDE}).status_code == 201
     assert Share.objects.get().path == "demo/breast/CASE-001"

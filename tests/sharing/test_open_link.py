@@ -9,11 +9,17 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
+from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from sharing.models import Share, ShareAccess
 from tests.base import frame_ancestors
 from tests.sharing.factory import SLIDE, make_share, open_url, password_url
+
+
+def status_url(share: Share) -> str:
+    return reverse("sharing:status", args=[share.token])
+
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
@@ -94,6 +100,30 @@ def test_an_expired_link_is_410(owner: AbstractUser, client: Client) -> None:
     assert share.visits == 0
 
 
+def test_the_status_of_an_open_page_follows_the_link(owner: AbstractUser, client: Client) -> None:
+    with time_machine.travel(NOW, tick=False):
+        share = make_share(owner, expires_at=NOW + timedelta(days=1))
+        status = client.get(status_url(share))
+        assert (status.status_code, status.json()["state"]) == (200, "active")
+    with time_machine.travel(NOW + timedelta(days=2), tick=False):
+        status = client.get(status_url(share))
+    assert status.status_code == 410
+    assert status.json() == {"state": "expired", "message": "This link has expired"}
+    share.refresh_from_db()
+    assert share.visits == 0, "asking the status is not a visit"
+
+
+def test_the_status_of_a_locked_link_asks_for_the_password(
+    owner: AbstractUser, client: Client
+) -> None:
+    share = make_share(owner, password="pw")
+    assert client.get(status_url(share)).status_code == 403
+    client.post(password_url(share), {"password": "pw"})
+    assert client.get(status_url(share)).status_code == 200
+    share.delete()
+    assert client.get(status_url(share)).status_code == 404
+
+
 def test_a_suspended_link_is_410(owner: AbstractUser, client: Client) -> None:
     share = make_share(owner, suspended=True, label="case 78")
     response = client.get(open_url(share))
@@ -138,7 +168,7 @@ def test_a_wrong_password_is_refused_and_logged(owner: AbstractUser, client: Cli
     share = make_share(owner, password="open sesame")
     response = client.post(password_url(share), {"password": "open simsim"})
     assert response.status_code == 403
-    assert "Wrong password." in response.content.decode()
+    assert "Wrong password. 4 tries left before a 15-minute wait." in response.content.decode()
     assert "open simsim" not in response.content.decode()
     assert share.accesses.get().outcome == ShareAccess.Outcome.WRONG_PASSWORD
     assert client.get(open_url(share)).status_code == 302
@@ -173,8 +203,13 @@ def test_the_sixth_wrong_password_is_throttled(owner: AbstractUser) -> None:
     share = make_share(owner, password="right")
     attacker = Client(REMOTE_ADDR="203.0.113.9")
     with time_machine.travel(NOW, tick=False):
-        for _ in range(5):
-            assert attacker.post(password_url(share), {"password": "wrong"}).status_code == 403
+        for left in (4, 3, 2, 1):
+            response = attacker.post(password_url(share), {"password": "wrong"})
+            assert response.status_code == 403
+            unit = "try" if left == 1 else "tries"
+            assert f"{left} {unit} left before a 15-minute wait." in response.content.decode()
+        response = attacker.post(password_url(share), {"password": "wrong"})
+        assert "No tries left: wait 15 minutes before trying again." in response.content.decode()
         response = attacker.post(password_url(share), {"password": "right"})
         assert response.status_code == 429
         assert "Too many attempts, try again in 15 minutes." in response.content.decode()

@@ -152,11 +152,13 @@ function openDialog(params = {}) {
   form.querySelector('input[name="kind"]:checked').focus();
 }
 
+// "At…" without a date is refused by the server ("Choose the date and time…"), never
+// taken for "never expires".
 function expiryFields() {
   if (expiryChoice.value !== "at") return { expires_in: expiryChoice.value };
-  if (!expiryAt.value) return { expires_at: "" };
+  if (!expiryAt.value) return { expires_in: "at", expires_at: "" };
   // The browser's local time, sent with its offset.
-  return { expires_at: new Date(expiryAt.value).toISOString() };
+  return { expires_in: "at", expires_at: new Date(expiryAt.value).toISOString() };
 }
 
 function dialogFields() {
