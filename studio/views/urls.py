@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from panels.views import cockpit
-from studio.views import accounts, images, pages
+from studio.views import accounts, icons, images, pages
 
 urlpatterns: list[URLPattern] = [
+    path("favicon.ico", icons.favicon, name="favicon"),
     path("login/", accounts.login, name="login"),
     path("logout/", accounts.logout, name="logout"),
     path("", cockpit.cockpit, name="home"),
