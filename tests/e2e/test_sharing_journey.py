@@ -76,20 +76,55 @@ def test_a_password_link_is_opened_then_suspended_by_an_admin(
     recipient.on("response", on_response)
     recipient.goto(url)
     expect(recipient.get_by_role("heading", name="This link is protected")).to_be_visible()
+    # The page looks like the studio's own (a card, a styled button) and tells the rules.
+    card = recipient.locator(".share-password")
+    assert card.evaluate("e => getComputedStyle(e).maxWidth") == "400px"
+    open_button = recipient.get_by_role("button", name="Open")
+    assert open_button.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    expect(card).to_contain_text("After 5 wrong passwords")
     recipient.get_by_label("Password").fill("wrong")
-    recipient.get_by_role("button", name="Open").click()
-    expect(recipient.get_by_text("Wrong password.")).to_be_visible()
+    open_button.click()
+    expect(recipient.get_by_role("alert")).to_have_text(
+        "Wrong password. 4 tries left before a 15-minute wait."
+    )
     assert tiles == []
     recipient.get_by_label("Password").fill("tumour-board")
     recipient.get_by_role("button", name="Open").click()
     recipient.wait_for_function("window.shareReady === true", timeout=TIMEOUT_MS)
     assert tiles and set(tiles) == {200}
     assert recipient.evaluate("window.studioErrors") == []
+    # Students see the magnification and a scale bar, as in the studio.
+    magnification = recipient.locator("[data-role='magnification']").inner_text()
+    assert re.fullmatch(r"\d+(\.\d+)?\N{MULTIPLICATION SIGN}", magnification), magnification
+    scale = recipient.locator("[data-role='scalebar-label']").inner_text()
+    assert re.fullmatch(r"\d+(\.\d+)? (µm|mm)", scale), scale
     screenshot(recipient, "share-page.png")
     tile_url = recipient.evaluate(
-        "window.studioViewer.world.getItemAt(0).source.getTileUrl(0, 0, 0)"
+        """async () => (await import("/static/studio/js/viewer.js"))
+            .liveViewers()[0].world.getItemAt(0).source.getTileUrl(0, 0, 0)"""
     )
 
+    # The admin finds the link by its owner's name and lets it expire while it is open.
+    owner.goto(f"{live_studio.url}/admin/sharing/share/?q={live_studio.username}")
+    owner.get_by_role("link", name=re.compile("CASE-001-A2")).click()
+    owner.locator("input[name='expires_at_0']").fill("2001-01-01")
+    owner.locator("input[name='expires_at_1']").fill("00:00:00")
+    owner.get_by_role("button", name="Save and continue editing").click()
+    expect(owner.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    # The open page finds out when it needs a tile it does not have, or, as here (the small
+    # demo slide is all in the browser's cache), when the reader comes back to its tab.
+    recipient.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(recipient.get_by_role("heading", name="This link has expired")).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    assert recipient.locator(".share-grid canvas").count() == 0, "no cached tiles left on show"
+
+    # Given back its life (no expiry), then suspended from the list.
+    owner.locator("input[name='expires_at_0']").fill("")
+    owner.locator("input[name='expires_at_1']").fill("")
+    owner.get_by_role("button", name="Save", exact=True).click()
+    expect(owner.locator(".messagelist")).to_contain_text("was changed successfully")
     owner.goto(f"{live_studio.url}/admin/sharing/share/")
     owner.get_by_role("row", name=re.compile("CASE-001-A2")).get_by_role("checkbox").check()
     owner.get_by_label("Action:").select_option("suspend")
