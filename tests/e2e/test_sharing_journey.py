@@ -162,3 +162,50 @@ def test_a_folder_link_shows_the_mini_browser_and_opens_a_slide(
     recipient.wait_for_function("window.shareReady === true", timeout=TIMEOUT_MS)
     assert recipient.evaluate("window.studioErrors") == []
     expect(recipient.get_by_role("link", name="Shared folder")).to_be_visible()
+
+
+def test_sharing_from_the_cockpit_takes_the_folder_being_browsed(
+    live_studio: LiveStudio, browser_page: Page
+) -> None:
+    page = browser_page
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    live_studio.login(page)
+    page.goto(f"{live_studio.url}/?slide=demo/skin/CASE-003/CASE-003-C1.svs")
+    page.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    browser = page.locator(".panel-browser")
+    current = browser.locator(".panel-breadcrumbs [aria-current]")
+    expect(current).to_have_text("CASE-003")
+
+    # Browse elsewhere (the selected slide stays in skin), then Share folder.
+    browser.locator(".panel-breadcrumbs a", has_text="demo").click()
+    expect(current).to_have_text("demo")
+    browser.locator("a.folder", has_text="breast").click()
+    expect(current).to_have_text("breast")
+    ribbon = page.get_by_role("navigation", name="Ribbon")
+    ribbon.get_by_role("button", name="Share folder").click()
+    toast = page.locator("#share-toast")
+    expect(toast).to_contain_text("Link to folder demo/breast:")
+    expect(toast.get_by_label("Share link")).to_have_value(re.compile(r"/s/[\w-]{43}/$"))
+    toast.get_by_role("button", name="Close").click()
+
+    # Share… with "At…" but no date: an error, not a link that never expires.
+    ribbon.get_by_role("button", name="Share…").click()
+    dialog = page.get_by_role("dialog", name="Share")
+    dialog.get_by_label("Expires", exact=True).select_option("at")
+    dialog.get_by_role("button", name="Create link").click()
+    expect(dialog.locator("[data-role='errors']")).to_have_text(
+        "Choose the date and time the link expires."
+    )
+    expect(dialog.get_by_label("Share link")).to_be_hidden()
+    page.keyboard.press("Escape")
+
+    # The shared-links panel's actions send its filters along (no htmx complaint).
+    page.locator(".dock .dv-tab", has_text="Shared links").first.click()
+    row = page.locator("#shared-links-list tbody tr").first
+    row.get_by_role("button", name="Suspend").click()
+    expect(page.locator("#shared-links-list tbody tr").first).to_have_attribute(
+        "data-state", "suspended"
+    )
+    assert not [text for text in console if "hx-include" in text], console
+    assert not [text for text in console if "favicon" in text or "404" in text], console

@@ -16,7 +16,7 @@ function onLoad(event) {
   const browser = event.detail.elt;
   if (!browser?.matches?.(".panel-browser")) return;
   const folder = browser.dataset.folder ?? "";
-  document.body.dispatchEvent(new CustomEvent(FOLDER_EVENT, { detail: { folder } }));
+  document.body.dispatchEvent(new CustomEvent(FOLDER_EVENT, { bubbles: true, detail: { folder } }));
   if (focusWasInside) {
     focusWasInside = false;
     const first = browser.querySelector(".panel-browser-list a") ?? browser.querySelector("[aria-current='location']");
