@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from panels.layouts.loader import load_layouts
 from panels.registry import RIBBON_ACTIONS
@@ -32,6 +32,21 @@ def group_of(page: Page, panel_id: str) -> list[str]:
     """The ids of the panels sharing a group (a tab stack) with `panel_id`."""
     return page.evaluate(
         "id => window.cockpit.api.getPanel(id).group.panels.map(p => p.id)", panel_id
+    )
+
+
+def tab_in_sight(page: Page, title: str) -> bool:
+    """Whether the panel's tab shows whole in its tab bar (not in the overflow menu)."""
+    return page.evaluate(
+        """title => {
+        const tab = [...document.querySelectorAll(".dock .dv-tab")]
+            .find(t => t.textContent.trim() === title);
+        const bar = tab?.closest(".dv-tabs-container");
+        if (!tab || !bar) return false;
+        const a = tab.getBoundingClientRect(), b = bar.getBoundingClientRect();
+        return a.width > 0 && a.left >= b.left - 1 && a.right <= b.right + 1;
+    }""",
+        title,
     )
 
 
@@ -197,6 +212,7 @@ def test_a_user_defines_a_custom_panel_in_the_more_dialog(
     with page.expect_request(lambda r: ARRANGEMENT in r.url and r.method == "POST"):
         dialog.get_by_role("button", name="Save and add").click()
     assert "My LIMS" in tab_titles(page)
+    assert tab_in_sight(page, "My LIMS")
 
     open_cockpit(page, live_studio)
     assert "My LIMS" in tab_titles(page)
@@ -205,7 +221,11 @@ def test_a_user_defines_a_custom_panel_in_the_more_dialog(
     ribbon.get_by_role("button", name="More…").click()
     dialog.get_by_label("Macro").check()
     dialog.get_by_role("button", name="Add selected").click()
-    assert tab_titles(page).count("Macro") == 2
+    # A second Macro panel: named apart, said so, its tab active and in sight.
+    expect(page.locator("#cockpit-toast")).to_have_text("Added “Macro 2”.")
+    assert "Macro" in tab_titles(page) and "Macro 2" in tab_titles(page)
+    assert tab_in_sight(page, "Macro 2")
+    assert page.evaluate("window.cockpit.api.getPanel('macro-2').api.isActive")
     ribbon.get_by_role("button", name="More…").click()
     dialog.get_by_role("button", name="Delete My LIMS").click()
     page.wait_for_function("!window.cockpit.api.panels.some(p => p.title === 'My LIMS')")

@@ -215,7 +215,9 @@ function addPanelOfType(manager, type) {
   const leaf = layoutLeaves(data.layout.panels).find((l) => l.type === type && !manager.api.getPanel(l.id));
   if (leaf) return manager.addPanel({ id: leaf.id, title: leaf.title, params: leafParams(leaf) });
   const params = type === "viewer" ? { type, options: { rows: 1, columns: 1, sync: false } } : { type, options: {} };
-  return manager.addPanel({ id: manager.uniqueId(type), title: data.panelTypes[type].title, params });
+  const count = manager.panelsOfType(type).length;
+  const title = data.panelTypes[type].title + (count ? ` ${count + 1}` : "");
+  return manager.addPanel({ id: manager.uniqueId(type), title, params });
 }
 
 function addUserPanel(manager, panel) {
@@ -227,6 +229,11 @@ function syncPanelToggles(manager) {
   for (const type of Object.keys(data.panelTypes)) {
     setPressed("panels.toggle", manager.panelsOfType(type).length > 0, (p) => p.panel === type);
   }
+}
+
+function announceAdded(panels) {
+  const titles = panels.filter(Boolean).map((panel) => `“${panel.title}”`);
+  if (titles.length) notify(`Added ${titles.join(", ")}.`);
 }
 
 // ---------------------------------------------------------------- ribbon
@@ -333,8 +340,8 @@ function main() {
   bindRibbon(ribbon);
   watchMoreDialog({
     csrfToken,
-    addTypes: (types) => types.forEach((type) => addPanelOfType(manager, type)),
-    addUserPanel: (panel) => addUserPanel(manager, panel),
+    addTypes: (types) => announceAdded(types.map((type) => addPanelOfType(manager, type))),
+    addUserPanel: (panel) => announceAdded([addUserPanel(manager, panel)]),
     userPanelCreated: (panel) => data.userPanels.push(panel),
     userPanelDeleted: (pk) => {
       const panel = data.userPanels.find((p) => p.pk === pk);

@@ -193,19 +193,35 @@ export function createPanelManager(element, { tree, saveUrl, csrfToken, createCo
     return { referenceGroup: target, direction: "within" };
   }
 
+  // Whether a panel's tab shows whole in its group's tab bar (else it is in dockview's
+  // overflow menu, where nobody would notice a panel just added).
+  function tabFits(panel) {
+    const bar = panel.group.element.querySelector(".dv-tabs-container");
+    const tab = bar?.querySelectorAll(".dv-tab")[panel.group.panels.indexOf(panel)];
+    if (!bar || !tab) return true;
+    const outer = bar.getBoundingClientRect();
+    const inner = tab.getBoundingClientRect();
+    return inner.left >= outer.left - 1 && inner.right <= outer.right + 1;
+  }
+
+  // Adds the panel where it is seen at once: its tab active and whole, else in a group of
+  // its own below the one it was meant for.
   function addPanel({ id, title, params }) {
     const existing = api.getPanel(id);
     if (existing) {
       existing.api.setActive();
       return existing;
     }
-    return api.addPanel({
+    const panel = api.addPanel({
       id: uniqueId(id),
       component: COMPONENT,
       title,
       params,
       position: placeFor(params.type),
     });
+    panel.api.setActive();
+    if (!tabFits(panel)) panel.api.moveTo({ group: panel.group, position: "bottom" });
+    return panel;
   }
 
   function removePanel(panel) {
