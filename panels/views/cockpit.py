@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from panels.forms import CockpitForm, UserCustomPanelForm
+from panels.layouts.builtin import BUILTIN_SOURCE
 from panels.layouts.loader import DEFAULT_LAYOUT, LoadResult, load_layouts
 from panels.layouts.model import CustomPanel, Layout
 from panels.models import Arrangement, CockpitPreference, UserCustomPanel
@@ -35,13 +37,15 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return error_page(request, 400, "Bad cockpit address", form_errors(form))
     result = load_layouts()
-    layout = choose_layout(request.user, form.cleaned_data["layout"], result)
+    requested = form.cleaned_data["layout"]
+    layout = choose_layout(request.user, requested, result)
     user_panels = list(UserCustomPanel.objects.for_user(request.user))
     context = {
         "layout": layout,
         "layouts": result.layouts,
         "tabs": ribbon_tabs(layout, result),
-        "layout_errors": result.errors + result.warnings if request.user.is_staff else [],
+        "layout_notice": layout_notice(requested, layout, result),
+        "layout_errors": layout_errors(result) if request.user.is_staff else [],
         "panel_types": [p for p in PANEL_TYPES.values() if p.name != CUSTOM_PANEL_TYPE],
         "user_panels": user_panels,
         "custom_panel_form": UserCustomPanelForm(),
@@ -50,16 +54,52 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     return render(request, "panels/cockpit.html", context)
 
 
+def usable(layout_id: str, result: LoadResult) -> bool:
+    """Whether a layout can be worked in. A file that never loaded is stood in for by the
+    built-in layout (so nothing that names it breaks), but nobody is sent there: its ribbon
+    has no layout switch and no sharing, and it is not what its file says."""
+    layout = result.layouts.get(layout_id)
+    return layout is not None and (layout.source != BUILTIN_SOURCE or layout_id == DEFAULT_LAYOUT)
+
+
 def choose_layout(user: Any, requested: str, result: LoadResult) -> Layout:
-    """The layout asked for (and remember it), else the one the user had last, else default."""
-    if requested in result.layouts:
+    """The layout asked for (and remember it), else the one the user had last, else default;
+    a layout asked for that cannot be used gives the default (and is not remembered)."""
+    if usable(requested, result):
         CockpitPreference.objects.update_or_create(user=user, defaults={"layout_id": requested})
         return result.layouts[requested]
-    if not requested:
-        remembered = CockpitPreference.objects.filter(user=user).first()
-        if remembered is not None:
-            return result.get(remembered.layout_id)
+    if requested:
+        return result.layouts[DEFAULT_LAYOUT]
+    remembered = CockpitPreference.objects.filter(user=user).first()
+    if remembered is not None and usable(remembered.layout_id, result):
+        return result.layouts[remembered.layout_id]
     return result.layouts[DEFAULT_LAYOUT]
+
+
+def layout_notice(requested: str, shown: Layout, result: LoadResult) -> str:
+    """Why the cockpit shows another layout than the one asked for, or ""."""
+    if not requested or requested == shown.id:
+        return ""
+    if requested in result.layouts:
+        why = f"The layout “{requested}” cannot be used: its file has errors."
+    else:
+        why = f"There is no layout “{requested}”."
+    return f"{why} This is the {shown.title} layout."
+
+
+def layout_errors(result: LoadResult) -> list[dict[str, str]]:
+    """The problems of the layout files, each with what the cockpit does about it."""
+    errors = []
+    for error in result.errors:
+        layout_id = PurePosixPath(error.file).stem
+        if usable(layout_id, result):
+            outcome = "its last good version is in use"
+        elif layout_id == DEFAULT_LAYOUT:
+            outcome = "the built-in layout stands in for it"
+        else:
+            outcome = "it is not offered until the file is fixed"
+        errors.append({"text": str(error), "outcome": outcome})
+    return errors + [{"text": str(w), "outcome": "the button is disabled"} for w in result.warnings]
 
 
 def ribbon_tabs(layout: Layout, result: LoadResult) -> list[dict[str, Any]]:
@@ -73,7 +113,7 @@ def ribbon_tabs(layout: Layout, result: LoadResult) -> list[dict[str, Any]]:
                 data = item.to_dict()
                 target = item.param("target") if item.action == "layout.switch" else None
                 data["params_json"] = json.dumps(data["params"])
-                data["disabled"] = target is not None and target not in result.layouts
+                data["disabled"] = target is not None and not usable(target, result)
                 data["current"] = target == layout.id
                 data["aria_shortcut"] = aria_shortcut(item.shortcut)
                 items.append(data)

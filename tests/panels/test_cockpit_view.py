@@ -164,7 +164,34 @@ def test_staff_see_the_layout_errors(admin_client: Client, broken_layouts: Path)
     text = banner[0].text_content()
     assert "layouts/broken.xml:4:" in text
     assert "colour" in text
+    # It never loaded: the banner does not claim a last good version is in use.
+    assert "(it is not offered until the file is fixed)" in text
+    assert "last good version" not in text
     assert banner[0].xpath(".//button[@data-dismiss]")
+
+
+def test_a_layout_whose_file_never_loaded_is_not_shown_nor_remembered(
+    owner: AbstractUser, owner_client: Client, broken_layouts: Path
+) -> None:
+    owner_client.get("/", {"layout": "default"})
+    response = owner_client.get("/", {"layout": "broken"})
+    assert response.context["layout"].id == "default"
+    notice = page(response).xpath("//*[@data-layout-notice]")[0].text_content()
+    assert "The layout “broken” cannot be used: its file has errors." in notice
+    assert "This is the Default layout." in notice
+    assert CockpitPreference.objects.get(user=owner).layout_id == "default"
+    # Plain / afterwards: the full default layout, switches and sharing included.
+    doc = page(owner_client.get("/"))
+    assert doc.get_element_by_id("ribbon-item-share-slide") is not None
+    assert doc.get_element_by_id("ribbon-item-to-default") is not None
+    assert not doc.xpath("//*[@data-layout-notice]")
+
+
+def test_a_remembered_layout_whose_file_broke_for_good_gives_the_default(
+    owner: AbstractUser, owner_client: Client, broken_layouts: Path
+) -> None:
+    CockpitPreference.objects.create(user=owner, layout_id="broken")
+    assert owner_client.get("/").context["layout"].id == "default"
 
 
 def test_other_users_do_not_see_the_layout_errors(

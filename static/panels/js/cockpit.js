@@ -350,9 +350,9 @@ function main() {
     },
     userPanels: () => data.userPanels,
   });
-  document.querySelector("[data-layout-errors] [data-dismiss]")?.addEventListener("click", (event) => {
-    event.target.closest("[data-layout-errors]").remove();
-  });
+  for (const button of document.querySelectorAll(".layout-errors [data-dismiss]")) {
+    button.addEventListener("click", () => button.closest(".layout-errors").remove());
+  }
 
   window.cockpit = { manager, api: manager.api, viewers, source };
   window.cockpitReady = true;
