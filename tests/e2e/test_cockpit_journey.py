@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 30_000
 ARRANGEMENT = "/panels/arrangement/default/"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def open_cockpit(page: Page, live_studio: LiveStudio, query: str = "") -> None:
@@ -62,6 +63,10 @@ def page(browser_page: Page, live_studio: LiveStudio) -> Page:
     # Every journey starts from the layout file's arrangement.
     with browser_page.expect_response(lambda r: ARRANGEMENT in r.url):
         browser_page.evaluate("window.cockpit.manager.reset()")
+    # The viewer panel is in place (its module loads after the cockpit is ready).
+    browser_page.wait_for_function(
+        "window.cockpit.viewers.get('viewer') !== undefined", timeout=TIMEOUT_MS
+    )
     return browser_page
 
 
@@ -124,7 +129,10 @@ def test_a_dragged_panel_stays_where_it_was_put(
     target = browser_group.bounding_box()
     assert target is not None
 
-    with page.expect_request(lambda r: ARRANGEMENT in r.url and r.method == "POST") as saved:
+    # The answer, not just the request: the next page load must find it saved.
+    with page.expect_response(
+        lambda r: ARRANGEMENT in r.url and r.request.method == "POST"
+    ) as saved:
         label_tab.hover()
         page.mouse.down()
         # Onto the lower half of the browser's group: a new group below the browser.
@@ -132,7 +140,7 @@ def test_a_dragged_panel_stays_where_it_was_put(
         page.mouse.move(x, target["y"] + target["height"] * 0.8, steps=12)
         page.mouse.move(x, target["y"] + target["height"] * 0.85, steps=4)
         page.mouse.up()
-    state = json.loads(saved.value.post_data or "{}")
+    state = json.loads(saved.value.request.post_data or "{}")
     assert "label" in state["panels"]
     assert "label" not in group_of(page, "info")
     moved = group_of(page, "label")
@@ -263,3 +271,104 @@ def test_a_saved_arrangement_that_does_not_restore_gives_way_to_the_layout(
     titles = tab_titles(page)
     for _, title in default_leaves():
         assert title in titles
+
+
+def test_the_cockpit_stays_usable_at_800_by_700(page: Page, live_studio: LiveStudio) -> None:
+    page.set_viewport_size({"width": 800, "height": 700})
+    with page.expect_response(lambda r: ARRANGEMENT in r.url):
+        page.evaluate("window.cockpit.manager.reset()")
+    open_cockpit(page, live_studio, "?slide=demo/breast/CASE-001/CASE-001-A2.svs")
+
+    # Nothing to scroll: the cockpit fits the window.
+    assert page.evaluate("document.scrollingElement.scrollHeight") <= 700
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 800
+
+    # The side panels stack beside the viewer, each wide enough to read.
+    for panel_id in ("browser", "info"):
+        width = page.evaluate(f"window.cockpit.api.getPanel('{panel_id}').group.api.width")
+        assert width >= 280, (panel_id, width)
+    facts = page.locator(".panel-info .panel-facts dd")
+    facts.first.wait_for(timeout=TIMEOUT_MS)
+    for box in [dd.bounding_box() for dd in facts.all()]:
+        assert box is not None and box["width"] >= 200, box
+
+    # The ribbon folds groups that do not fit into menus; Rotate and Flip are one click away.
+    ribbon = page.get_by_role("navigation", name="Ribbon")
+    flip = ribbon.get_by_role("button", name="Flip vertically")
+    if not flip.is_visible():
+        ribbon.get_by_role("button", name="Viewport ▾").click()
+    assert in_window(page, flip) and in_window(
+        page, ribbon.get_by_role("button", name="Rotate right")
+    )
+    page.locator(".viewer-cell[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
+    flip.click()
+    viewport = "window.cockpit.viewers.get('viewer').viewerAt(0).viewport"
+    assert page.evaluate(f"{viewport}.getFlip()") is True
+    assert not flip.is_visible(), "running an action closes its menu"
+    # From the keyboard: the menu button opens with Enter, Escape closes it.
+    toggle = ribbon.get_by_role("button", name="Viewport ▾")
+    if toggle.is_visible():
+        toggle.focus()
+        page.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Escape")
+        assert toggle.get_attribute("aria-expanded") == "false"
+
+    # The shared-links panel in its stack: whole words, actions in reach.
+    page.evaluate(
+        """async () => {
+        const token = document.querySelector('meta[name="csrf-token"]').content;
+        const body = new FormData();
+        body.append("kind", "folder");
+        body.append("folder", "demo/breast/CASE-001");
+        await fetch("/sharing/links/", {method: "POST", body, headers: {"X-CSRFToken": token}});
+    }"""
+    )
+    page.locator(".dock .dv-tab", has_text="Shared links").first.click()
+    page.locator(".shared-links-filter select").first.select_option("active")
+    row = page.locator("#shared-links-list tbody tr").first
+    row.wait_for(timeout=TIMEOUT_MS)
+    target = row.locator(".target")
+    assert words_unbroken(page, target), target.inner_text()
+    for name in ("Copy", "Suspend", "Delete"):
+        button = row.get_by_role("button", name=name)
+        button.scroll_into_view_if_needed()  # the panel scrolls up and down, never sideways
+        assert in_window(page, button), name
+    page.screenshot(path=str(SCREENSHOTS / "cockpit-800x700.png"))
+
+
+def in_window(page: Page, locator: object) -> bool:
+    box = locator.bounding_box()  # type: ignore[attr-defined]
+    size = page.viewport_size
+    return bool(
+        box
+        and size
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and box["y"] + box["height"] <= size["height"]
+    )
+
+
+def words_unbroken(page: Page, locator: object) -> bool:
+    """Whether every line of the element's text ends at a slash or a space, never mid-name."""
+    return bool(
+        locator.evaluate(  # type: ignore[attr-defined]
+            """e => {
+            const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+            const chars = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (let i = 0; i < node.length; i++) {
+                    const range = document.createRange();
+                    range.setStart(node, i); range.setEnd(node, i + 1);
+                    const rect = range.getBoundingClientRect();
+                    if (rect.width) chars.push([node.data[i], Math.round(rect.top)]);
+                }
+            }
+            for (let i = 1; i < chars.length; i++) {
+                if (chars[i][1] > chars[i - 1][1] && !"/ ".includes(chars[i - 1][0])) return false;
+            }
+            return true;
+        }"""
+        )
+    )

@@ -64,7 +64,7 @@ def test_a_password_link_is_opened_then_suspended_by_an_admin(
     assert SLIDE not in url
     owner.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
-    expect(owner.locator("#shared-links-list tbody tr")).to_have_count(1)
+    expect(owner.locator("#shared-links-list tbody tr", has_text="for Dr. Rossi")).to_have_count(1)
     screenshot(owner, "shared-links-panel.png")
 
     tiles: list[int] = []
@@ -106,7 +106,7 @@ def test_a_password_link_is_opened_then_suspended_by_an_admin(
 
     # The admin finds the link by its owner's name and lets it expire while it is open.
     owner.goto(f"{live_studio.url}/admin/sharing/share/?q={live_studio.username}")
-    owner.get_by_role("link", name=re.compile("CASE-001-A2")).click()
+    owner.get_by_role("link", name=re.compile("^Slide .*CASE-001-A2")).click()
     owner.locator("input[name='expires_at_0']").fill("2001-01-01")
     owner.locator("input[name='expires_at_1']").fill("00:00:00")
     owner.get_by_role("button", name="Save and continue editing").click()

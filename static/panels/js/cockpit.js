@@ -5,6 +5,7 @@
 import { bindRibbon, hasAction, isPressed, registerAction, setPressed } from "./actions.js";
 import { watchBrowserPanels } from "./browser-panel.js";
 import { watchCustomPanels } from "./custom-panels.js";
+import { watchRibbon } from "./ribbon.js";
 import { createPanelManager, leafParams } from "./layout.js";
 import { openMoreDialog, watchMoreDialog } from "./more.js";
 import { SLIDE_EVENT, getSlide, selectSlide, watchSelection } from "./selection.js";
@@ -138,8 +139,11 @@ function applyViewerToggles(viewer) {
 function followViewer(element, panelId) {
   element.addEventListener("studio:viewer-state", (event) => {
     const { rows, columns, sync, cells, selectedCell } = event.detail;
+    const options = { rows, columns, sync, cells, selectedCell };
     const panel = managerRef?.api.getPanel(panelId);
-    if (panel) managerRef.updateOptions(panel, { rows, columns, sync, cells, selectedCell });
+    const saved = panel?.params?.options ?? {};
+    const changed = Object.entries(options).some(([k, v]) => JSON.stringify(saved[k]) !== JSON.stringify(v));
+    if (panel && changed) managerRef.updateOptions(panel, options);
     setPressed("grid.sync", sync);
     const slide = cells[selectedCell] ?? "";
     if (slide !== getSlide()) selectSlide(slide, { cell: selectedCell, replace: true });
@@ -238,36 +242,6 @@ function announceAdded(panels) {
 
 // ---------------------------------------------------------------- ribbon
 
-function bindTabs(ribbon) {
-  const tabs = [...ribbon.querySelectorAll('[role="tab"]')];
-  function select(tab, focus) {
-    for (const other of tabs) {
-      const selected = other === tab;
-      other.setAttribute("aria-selected", String(selected));
-      other.tabIndex = selected ? 0 : -1;
-      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
-    }
-    if (focus) tab.focus();
-  }
-  ribbon.addEventListener("click", (event) => {
-    const tab = event.target.closest('[role="tab"]');
-    if (tab) select(tab, false);
-  });
-  ribbon.addEventListener("keydown", (event) => {
-    const index = tabs.indexOf(event.target);
-    if (index < 0) return;
-    const moves = {
-      ArrowRight: index + 1,
-      ArrowLeft: index - 1,
-      Home: 0,
-      End: tabs.length - 1,
-    };
-    if (!(event.key in moves)) return;
-    event.preventDefault();
-    select(tabs[(moves[event.key] + tabs.length) % tabs.length], true);
-  });
-}
-
 function forEachViewer(callback) {
   if (!viewers.size) {
     notify("Open the viewer panel first (Configure → Panels).");
@@ -335,7 +309,7 @@ function main() {
   syncPanelToggles(manager);
 
   const ribbon = document.querySelector("[data-ribbon]");
-  bindTabs(ribbon);
+  watchRibbon(ribbon);
   registerActions(manager);
   bindRibbon(ribbon);
   watchMoreDialog({

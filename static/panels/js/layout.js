@@ -10,6 +10,8 @@
 const dv = window["dockview-core"];
 const SAVE_DELAY_MS = 500;
 const COMPONENT = "panel";
+// Narrower than this, the layout's side panels stack in one column beside the viewer.
+const NARROW_PX = 1000;
 
 // One dockview panel's params: what the cockpit needs to fill it, never a URL (URLs are
 // looked up on every load, so a saved arrangement survives route changes).
@@ -36,6 +38,20 @@ function weightsOf(split) {
     }
   }
   return out;
+}
+
+function holdsViewer(node) {
+  return node.kind === "panel" ? node.type === "viewer" : Boolean(node.children?.some(holdsViewer));
+}
+
+// A row of three or more beside the viewer becomes the viewer and one column of the rest,
+// so that in a narrow window every panel keeps a readable width.
+export function narrowTree(tree) {
+  if (tree.kind !== "row" || tree.children.length < 3) return tree;
+  const main = tree.children.find(holdsViewer);
+  if (!main) return tree;
+  const side = tree.children.filter((child) => child !== main).map((child) => ({ ...child, size: 1 }));
+  return { ...tree, children: [{ ...main, size: 3 }, { kind: "column", size: 2, children: side }] };
 }
 
 export function serializeTree(tree, width, height) {
@@ -138,7 +154,9 @@ export function createPanelManager(element, { tree, saveUrl, csrfToken, createCo
   function loadDefault() {
     quietly(() => {
       api.clear();
-      api.fromJSON(serializeTree(tree, element.clientWidth, element.clientHeight));
+      const width = element.clientWidth;
+      const arranged = width < NARROW_PX ? narrowTree(tree) : tree;
+      api.fromJSON(serializeTree(arranged, width, element.clientHeight));
     });
   }
 
