@@ -41,6 +41,7 @@ def page(browser_page: Page, live_studio: LiveStudio) -> Page:
 def browse_to(page: Page, slide: str) -> None:
     """Click through the browser panel's folders from the top, then on the slide."""
     browser = page.locator(".panel-browser")
+    browser.locator(".panel-breadcrumbs").wait_for(timeout=TIMEOUT_MS)  # loaded, wherever it is
     *folders, name = slide.split("/")
     top = browser.locator(".panel-breadcrumbs a", has_text="All slides")
     if top.count():
