@@ -101,11 +101,12 @@ def test_a_missing_slide_is_a_final_banner_that_does_not_poll(
     assert b"can't be opened" in plain.content
 
 
+@pytest.mark.embedded_only
 @pytest.mark.parametrize("panel", ["info", "thumbnail", "label", "macro"])
 def test_a_tile_server_outage_is_a_banner_that_polls(
     owner_client: Client, slide_path: str, panel: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tileserver.errors import Unavailable
+    from pmacore.errors import Unavailable
 
     def down(path_or_uid: str) -> Any:
         raise Unavailable("The tile server did not answer.")
