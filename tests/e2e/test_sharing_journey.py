@@ -126,7 +126,7 @@ def test_a_password_link_is_opened_then_suspended_by_an_admin(
     owner.get_by_role("button", name="Save", exact=True).click()
     expect(owner.locator(".messagelist")).to_contain_text("was changed successfully")
     owner.goto(f"{live_studio.url}/admin/sharing/share/")
-    owner.get_by_role("row", name=re.compile("CASE-001-A2")).get_by_role("checkbox").check()
+    owner.get_by_role("row", name=re.compile("Slide .*CASE-001-A2")).get_by_role("checkbox").check()
     owner.get_by_label("Action:").select_option("suspend")
     owner.get_by_role("button", name="Go").click()
     expect(owner.get_by_text("Suspended 1 link(s).")).to_be_visible()
