@@ -86,7 +86,10 @@ def test_the_default_layout_shows_its_ribbon_and_panels(
     assert group_of(page, "info")[:2] == ["info", "thumbnail"]
 
     # Every action a layout may name has a handler in the page.
-    assert sorted(page.evaluate("window.studioActions")) == sorted(RIBBON_ACTIONS)
+    names = page.evaluate(
+        'async () => (await import("/static/panels/js/actions.js")).actionNames()'
+    )
+    assert sorted(names) == sorted(RIBBON_ACTIONS)
     page.screenshot(path=str(tmp_path / "cockpit.png"))
 
 

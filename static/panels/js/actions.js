@@ -5,12 +5,13 @@
 
 const handlers = new Map();
 
-// For tests and integrations: the names that have a handler.
-window.studioActions = [];
-
 export function registerAction(name, handler) {
   handlers.set(name, handler);
-  window.studioActions = [...handlers.keys()].sort();
+}
+
+// The names that have a handler (tests and integrations import this module for it).
+export function actionNames() {
+  return [...handlers.keys()].sort();
 }
 
 export function hasAction(name) {
