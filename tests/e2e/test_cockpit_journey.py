@@ -222,7 +222,8 @@ def test_a_user_defines_a_custom_panel_in_the_more_dialog(
     dialog.get_by_label("URL template").fill("https://lims.example.org/?slide={slide}")
     with page.expect_request(lambda r: ARRANGEMENT in r.url and r.method == "POST"):
         dialog.get_by_role("button", name="Save and add").click()
-    assert "My LIMS" in tab_titles(page)
+    # Any save may come first (the viewer's too): wait for the panel itself.
+    expect(page.locator(".dock .dv-tab", has_text="My LIMS")).to_be_visible()
     assert tab_in_sight(page, "My LIMS")
 
     open_cockpit(page, live_studio)
