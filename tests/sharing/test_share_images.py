@@ -18,7 +18,7 @@ from pytest_django.fixtures import Settings
 from sharing.actions import do_delete, do_reactivate, do_suspend
 from sharing.models import Share
 from tests.base import decode_image
-from tests.sharing.factory import OTHER_SLIDE, SLIDE, make_share
+from tests.sharing.factory import OTHER_SLIDE, SLIDE, make_share, open_url
 from tileserver import engine
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -183,6 +183,25 @@ def test_a_link_suspended_by_saving_is_refused_at_once(owner: AbstractUser, clie
     share.suspended = True
     share.save()
     assert_refused(client.get(tile_url(share, SLIDE)), 410)
+
+
+def test_a_deactivated_owners_link_is_gone_at_once_on_every_route(
+    owner: AbstractUser, client: Client
+) -> None:
+    share = make_share(owner)
+    # Everything warm: the link, the owner's delegated session and the slide are cached.
+    assert client.get(open_url(share)).status_code == 200
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+    owner.is_active = False
+    owner.save()
+    assert client.get(open_url(share)).status_code == 410
+    assert_refused(client.get(tile_url(share, SLIDE)), 410)
+    assert_refused(client.get(tile_url(share, SLIDE, 1)), 410)
+    assert_refused(client.get(image_url(share, "thumbnail", SLIDE)), 410)
+    assert_refused(client.get(annotations_url(share, SLIDE)), 410)
+    owner.is_active = True
+    owner.save()
+    assert client.get(tile_url(share, SLIDE, 1)).status_code == 200
 
 
 def test_a_deleted_link_serves_nothing(owner: AbstractUser, client: Client) -> None:
