@@ -74,6 +74,13 @@ class BadAnswer(TileServerError):
     code = "BadAnswer"
 
 
+class TooManyRequests(TileServerError):
+    """Too many costly requests at once, or too many tries: wait, then ask again."""
+
+    status = 429
+    code = "TooManyRequests"
+
+
 class AssociatedImageNotFound(TileServerError):
     """The slide exists but has no such associated image (label, macro)."""
 

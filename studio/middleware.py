@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from inspect import iscoroutinefunction
-from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
@@ -43,11 +42,25 @@ def content_security_policy_middleware(get_response: GetResponse) -> GetResponse
     return middleware
 
 
-def idle_session_middleware(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Any:
+@sync_and_async_middleware
+def idle_session_middleware(get_response: GetResponse) -> GetResponse:
     """Keep a session in use alive: refresh its expiry every few minutes (studio/lib/idle.py).
 
-    Sessions that do not exist yet are left alone: an anonymous visit creates none.
+    Sessions that do not exist yet are left alone: an anonymous visit creates none. Async
+    too: a sync-only middleware would run every async view on Django's one sync thread.
     """
+    if iscoroutinefunction(get_response):
+
+        async def async_middleware(request: HttpRequest) -> HttpResponseBase:
+            session = request.session
+            if session.session_key:
+                now = time.time()
+                seen = await session.aget(idle.SEEN_KEY)
+                if idle.is_stale(seen, now) and not session.is_empty():
+                    await session.aset(idle.SEEN_KEY, int(now))
+            return await get_response(request)  # type: ignore[misc]
+
+        return async_middleware
 
     def middleware(request: HttpRequest) -> HttpResponseBase:
         session = request.session
@@ -55,6 +68,6 @@ def idle_session_middleware(get_response: Callable[[HttpRequest], HttpResponseBa
             now = time.time()
             if idle.is_stale(session.get(idle.SEEN_KEY), now) and not session.is_empty():
                 session[idle.SEEN_KEY] = int(now)
-        return get_response(request)
+        return get_response(request)  # type: ignore[return-value]
 
     return middleware

@@ -65,6 +65,7 @@ async def serve_associated_image(
         f"{info.fingerprint}-{kind}-{width}x{height}",
         lambda client, sid: getattr(client, kind)(sid, slide, width, height),
         IMAGE_CACHE_CONTROL,
+        render=True,
     )
 
 
@@ -74,6 +75,8 @@ async def _cached_image(
     name: str,
     fetch: Call[EncodedImage],
     cache_control: str,
+    *,
+    render: bool = False,
 ) -> HttpResponse:
     """Answer 304 to a matching ETag, else the image from the cache or from the tile server.
 
@@ -86,7 +89,7 @@ async def _cached_image(
     image = images.get(name)
     if image is None:
         try:
-            image = await acall(principal, fetch)
+            image = await acall(principal, fetch, render=render)
         except TileServerError as e:
             return text_response(e.status, e.message)
         images.put(name, image, len(image.data))

@@ -183,6 +183,9 @@ STATICFILES_DIRS = [
     ("vendor/annotorious", NODE_MODULES / "@annotorious" / "openseadragon" / "dist"),
 ]
 
+# Threads per process that render images made to measure (thumbnails, labels, macros,
+# regions): a pool of their own, so that tiles keep flowing however many are asked for.
+RENDER_THREADS = env.int("RENDER_THREADS", default=2)
 # Bytes of encoded tiles and associated images each process keeps (least recently used go).
 IMAGE_CACHE_BYTES = env.int("IMAGE_CACHE_BYTES", default=256 * 1024 * 1024)
 # Threads that read slides for the async tile routes; OpenSlide releases the GIL while it reads.

@@ -18,7 +18,7 @@ from django.core.cache import cache
 
 from pmacore.errors import NotAuthenticated
 from pmacore.types import SlideInfo
-from studio.lib.blocking import run_blocking
+from studio.lib.blocking import run_blocking, run_rendering
 from studio.tileclient import TileClient, get_client
 from studio.tileclient.principals import Principal
 
@@ -37,14 +37,16 @@ def call(principal: Principal, func: Call[T]) -> T:
         return func(client, principal.get(renew=True))
 
 
-async def acall(principal: Principal, func: Call[T]) -> T:
-    """`call` for async views: the blocking part runs in the tile thread pool."""
+async def acall(principal: Principal, func: Call[T], *, render: bool = False) -> T:
+    """`call` for async views: the blocking part runs in the tile thread pool, or with
+    `render` (an image made to measure) in the render pool."""
     client = get_client()
+    run = run_rendering if render else run_blocking
     try:
-        return await run_blocking(func, client, await principal.aget())
+        return await run(func, client, await principal.aget())
     except NotAuthenticated:
         session_id = await principal.aget(renew=True)
-        return await run_blocking(func, client, session_id)
+        return await run(func, client, session_id)
 
 
 def folder_contents(principal: Principal, folder: str) -> tuple[list[str], list[str]]:

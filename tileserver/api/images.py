@@ -24,23 +24,36 @@ from pmacore.types import EncodedImage
 from pmacore.wire import slide_ref
 from tileserver import engine
 from tileserver.api.http import ApiCall, image_response
+from tileserver.lib.in_flight import InFlight
 
 P = ParamSpec("P")
 
 TILE_MAX_AGE = 24 * 3600
 IMAGE_MAX_AGE = 3600
 MAX_IMAGE_SIDE = engine.MAX_OUTPUT_SIDE  # checked here too: bad sizes never reach the pool
+# Regions are the dearest renders: a user gets this many at once per process.
+REGIONS_PER_USER = 2
+regions_in_flight = InFlight(REGIONS_PER_USER, "regions")
 
 
 @functools.cache
-def _executor() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=settings.TILE_THREADS, thread_name_prefix="pma-image")
+def _executor(name: str) -> ThreadPoolExecutor:
+    threads = settings.TILE_THREADS if name == "tiles" else settings.RENDER_THREADS
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"pma-{name}")
+
+
+async def _read(read: Callable[P, EncodedImage], *args: P.args, **kwargs: P.kwargs) -> EncodedImage:
+    """A tile, read in the tile pool."""
+    blocking = sync_to_async(_in_pool, thread_sensitive=False, executor=_executor("tiles"))
+    return await blocking(functools.partial(read, *args, **kwargs))
 
 
 async def _render(
     render: Callable[P, EncodedImage], *args: P.args, **kwargs: P.kwargs
 ) -> EncodedImage:
-    blocking = sync_to_async(_in_pool, thread_sensitive=False, executor=_executor())
+    """An image made to measure (thumbnail, label, macro, region), in a small pool of its
+    own: however many are asked for, tiles keep flowing."""
+    blocking = sync_to_async(_in_pool, thread_sensitive=False, executor=_executor("renders"))
     return await blocking(functools.partial(render, *args, **kwargs))
 
 
@@ -67,7 +80,7 @@ def _box(call: ApiCall) -> tuple[int, int]:
 
 async def tile(call: ApiCall) -> HttpResponse:
     params = call.params
-    image = await _render(
+    image = await _read(
         engine.tile,
         _slide(call),
         params.integer("x", 0, minimum=0),
@@ -112,15 +125,17 @@ async def region(call: ApiCall) -> HttpResponse:
     )
     download = params.boolean("downloadInsteadOfDisplay")
     fmt, quality = params.image_format(), params.quality()
-    image = await _render(
-        _turned_region,
-        _slide(call),
-        (params.integer("x", 0, minimum=0), params.integer("y", 0, minimum=0), width, height),
-        scale,
-        turn,
-        fmt,
-        quality,
-    )
+    assert call.session is not None
+    with regions_in_flight.slot(call.session.user_id):
+        image = await _render(
+            _turned_region,
+            _slide(call),
+            (params.integer("x", 0, minimum=0), params.integer("y", 0, minimum=0), width, height),
+            scale,
+            turn,
+            fmt,
+            quality,
+        )
     response = image_response(call.request, image, max_age=IMAGE_MAX_AGE)
     if download:
         response["Content-Disposition"] = f'attachment; filename="region.{fmt}"'
