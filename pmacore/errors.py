@@ -43,6 +43,18 @@ class NotAuthenticated(TileServerError):
     code = "SessionNotFound"
 
 
+class NotAllowed(TileServerError):
+    """The session is fine but may not do this (change another user's annotation)."""
+
+    status = 403
+    code = "NotAllowed"
+
+
+class AnnotationNotFound(TileServerError):
+    status = 404
+    code = "AnnotationNotFound"
+
+
 class SlideNotFound(TileServerError):
     status = 404
     code = "FileNotFound"
@@ -108,11 +120,12 @@ def _subclasses(cls: type[TileServerError]) -> list[type[TileServerError]]:
 def from_wire(code: object, message: object, status: int) -> TileServerError:
     """The error a `{Code, Message}` answer with HTTP `status` stands for.
 
-    Known codes map to their class; an unknown code keeps its message, and a 401 or 403
-    means the session is not (or no longer) valid, whatever code the server chose.
+        Known codes map to their class; an unknown code keeps its message, and a 401 or 403
+        means the session is not (or no longer) valid, whatever code the server chose (but a 403
+    `NotAllowed` is a refusal of the one thing asked).
     """
     text = str(message) if message else f"The tile server answered {code or status}."
-    if status in (401, 403):
+    if status == 401 or (status == 403 and code != NotAllowed.code):
         return NotAuthenticated(text)
     for cls in _subclasses(TileServerError):
         if cls.code == code:

@@ -60,3 +60,62 @@ class Login:
     email: str = ""
     first_name: str = ""
     last_name: str = ""
+
+
+@dataclass(frozen=True)
+class AnnotationDraft:
+    """An annotation as a client sends it: geometry as WKT in full-resolution pixels (origin
+    top left, y down); colours as `#RRGGBB` or `#RRGGBBAA`."""
+
+    geometry: str
+    classification: str = ""
+    notes: str = ""
+    color: str = "#3399CC"
+    fill_color: str = ""
+    line_thickness: int = 2
+    layer_id: int = 0
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A stored annotation: the draft's fields plus its id, slide and audit fields."""
+
+    id: int
+    layer_id: int
+    geometry: str
+    classification: str
+    notes: str
+    color: str
+    fill_color: str
+    line_thickness: int
+    slide_path: str
+    fingerprint: str
+    dimensions: int  # 0 point, 1 line, 2 area (PMA.core's `Dimensions`)
+    created_by: str
+    created_on: datetime
+    modified_by: str
+    modified_on: datetime
+
+    def as_draft(self) -> AnnotationDraft:
+        return AnnotationDraft(
+            geometry=self.geometry,
+            classification=self.classification,
+            notes=self.notes,
+            color=self.color,
+            fill_color=self.fill_color,
+            line_thickness=self.line_thickness,
+            layer_id=self.layer_id,
+        )
+
+
+@dataclass(frozen=True)
+class AnnotationChange:
+    """UpdateAnnotation: the fields given change, the others stay (None = not given)."""
+
+    geometry: str | None = None
+    classification: str | None = None
+    notes: str | None = None
+    color: str | None = None
+    fill_color: str | None = None
+    line_thickness: int | None = None
+    layer_id: int | None = None

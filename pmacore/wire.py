@@ -44,6 +44,14 @@ class Params:
     def of(cls, *mappings: Mapping[str, Any]) -> Params:
         return cls(*(mapping.items() for mapping in mappings))
 
+    def given(self, name: str) -> bool:
+        """Whether the key was sent at all, even empty (UpdateAnnotation's `notes: ""`)."""
+        return name.lower() in self._values
+
+    def mapping(self) -> dict[str, Any]:
+        """Every parameter (keys lower-cased): for readers that take a mapping."""
+        return dict(self._values)
+
     def raw(self, name: str) -> Any:
         value = self._values.get(name.lower())
         return None if value == "" else value

@@ -126,3 +126,42 @@ class SlideUID(models.Model):
     @classmethod
     def path_for(cls, uid: str) -> str | None:
         return cls.objects.filter(uid=uid).values_list("path", flat=True).first()
+
+
+class AnnotationQuerySet(models.QuerySet["Annotation"]):
+    def on_slide(self, path: str) -> AnnotationQuerySet:
+        return self.filter(slide_path=path)
+
+
+class Annotation(models.Model):
+    """An annotation of a slide: WKT in full-resolution pixels (origin top left), with the
+    slide's path and fingerprint (to find it again after a move, and on identical copies)."""
+
+    slide_path = models.CharField(max_length=1024, db_index=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    layer_id = models.IntegerField(default=0)
+    classification = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    geometry = models.TextField()
+    dimensions = models.PositiveSmallIntegerField()
+    color = models.CharField(max_length=9)
+    fill_color = models.CharField(max_length=9, blank=True)
+    line_thickness = models.PositiveSmallIntegerField(default=2)
+    # The bounding box, for "what is in view" queries.
+    min_x = models.FloatField()
+    min_y = models.FloatField()
+    max_x = models.FloatField()
+    max_y = models.FloatField()
+    # Names, not keys: the audit trail outlives the account.
+    created_by = models.CharField(max_length=150)
+    created_on = models.DateTimeField(default=timezone.now)
+    modified_by = models.CharField(max_length=150)
+    modified_on = models.DateTimeField(default=timezone.now)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.classification or 'annotation'} #{self.pk} on {self.slide_path}"

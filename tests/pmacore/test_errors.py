@@ -7,6 +7,7 @@ import pytest
 from pmacore.errors import (
     BadRequest,
     DirectoryNotFound,
+    NotAllowed,
     NotAuthenticated,
     SlideNotFound,
     TileServerError,
@@ -56,3 +57,8 @@ def test_an_unknown_server_failure_is_a_bad_gateway_not_a_500() -> None:
 
 def test_an_error_without_a_message_still_says_something() -> None:
     assert from_wire("Oops", None, 500).message == "The tile server answered Oops."
+
+
+def test_a_refusal_of_one_thing_is_not_a_lost_session() -> None:
+    error = from_wire("NotAllowed", "Annotation 3 is ada's", 403)
+    assert isinstance(error, NotAllowed) and error.message == "Annotation 3 is ada's"

@@ -173,3 +173,45 @@ def test_the_live_server_tolerates_double_slashes_and_any_case(
     )
     assert response.status_code == 200
     assert response.json()["SessionId"] == sdk_session
+
+
+@pytest.fixture
+def sdk_clean_slide(sdk_session: str, sdk_slide: str) -> Iterator[str]:
+    """The slide, without annotations before and after (the live server outlives a test)."""
+    core.clear_all_annotations(sdk_slide, sdk_session)
+    yield sdk_slide
+    core.clear_all_annotations(sdk_slide, sdk_session)
+
+
+def test_annotations_round_trip_through_the_sdk(sdk_session: str, sdk_clean_slide: str) -> None:
+    slide = sdk_clean_slide
+    added = core.add_annotation(
+        slide, "Tumor", "note", "POLYGON ((0 0, 10 0, 10 10, 0 0))", "#FF0000", 3, sdk_session
+    )
+    assert added["Code"] == "Success" and isinstance(added["annotation_id"], int)
+    anns = [
+        {**core.dummy_annotation(), "geometry": "POINT (5 5)", "color": "#00FF00"},
+        "LINESTRING (0 0, 5 5)",
+    ]
+    many = core.add_annotations(slide, "Stroma", "", anns, layerID=4, sessionID=sdk_session)
+    assert many["Code"] == "Success" and len(many["annotation_id"]) == 2
+    found = core.get_annotations(slide, sdk_session)
+    by_id = {item["AnnotationID"]: item for item in found}
+    assert by_id[added["annotation_id"]]["Classification"] == "Tumor"
+    assert by_id[added["annotation_id"]]["LayerID"] == 3
+    first, second = many["annotation_id"]
+    assert by_id[first]["Geometry"] == "POINT (5 5)"
+    assert by_id[first]["Color"] == "#00FF00"
+    assert by_id[second]["Color"] == "#3333FF"  # the SDK's own default for a bare WKT
+    assert core.clear_annotations(slide, 4, sdk_session) is True
+    assert {item["LayerID"] for item in core.get_annotations(slide, sdk_session)} == {3}
+    assert core.clear_all_annotations(slide, sdk_session) is True
+    assert core.get_annotations(slide, sdk_session) == []
+
+
+def test_the_sdk_reads_a_bad_geometry_as_an_error(sdk_session: str, sdk_clean_slide: str) -> None:
+    reply = core.add_annotation(
+        sdk_clean_slide, "Tumor", "", "POLYGON ((0 0", sessionID=sdk_session
+    )
+    assert reply["Code"] == "BadRequest" and "Invalid WKT" in reply["Message"]
+    assert core.get_annotations(sdk_clean_slide, sdk_session) == []

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from pmacore.errors import MethodNotAllowed, MethodNotFound, NotAuthenticated, TileServerError
 from pmacore.wire import Params, normalise_endpoint
-from tileserver.api import admin, browse, images, session, slides
+from tileserver.api import admin, annotations, browse, images, session, slides
 from tileserver.api.http import ApiCall, error_response, read_params
 from tileserver.models import ApiSession
 
@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 READ = frozenset({"GET", "HEAD"})
 READ_WRITE = READ | {"POST"}
+WRITE = frozenset({"POST"})
 
 
 Handler = Callable[[ApiCall], Awaitable[HttpResponse]]
@@ -71,7 +72,17 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api/json/getfingerprint": _sync(slides.get_fingerprint),
     "api/json/getbarcodetext": _sync(slides.get_barcode_text),
     "api/json/getfilenames": _sync(slides.get_filenames),
-    "admin/json/createuser": _sync(admin.create_user, frozenset({"POST"})),
+    "api/json/getannotations": _sync(annotations.get_annotations),
+    "api/json/getannotationsofcopies": _sync(annotations.get_annotations_of_copies),
+    "api/json/addannotation": _sync(annotations.add_annotation, WRITE),
+    "api/json/saveannotations": _sync(annotations.save_annotations, WRITE),
+    "api/json/updateannotation": _sync(annotations.update_annotation, WRITE),
+    "api/json/deleteannotation": _sync(annotations.delete_annotation, WRITE),
+    "api/json/deleteannotations": _sync(annotations.delete_annotations, WRITE),
+    "api/json/getannotationsurfacearea": _sync(annotations.surface_area),
+    "api/json/getannotationdistance": _sync(annotations.distance),
+    "api/json/exportannotations": _sync(annotations.export_annotations),
+    "admin/json/createuser": _sync(admin.create_user, WRITE),
     # Image endpoints are async and read slides on a thread pool of their own.
     "tile": Endpoint(images.tile),
     "thumbnail": Endpoint(images.thumbnail),
