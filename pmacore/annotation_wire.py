@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pmacore.errors import BadAnswer, BadRequest
-from pmacore.types import Annotation, AnnotationDraft
+from pmacore.types import Annotation, AnnotationChange, AnnotationDraft
 from pmacore.wire import Params, parse_pma_date, pma_date
 
 
@@ -101,3 +101,45 @@ def draft_from_wire(data: object, *, where: str = "the annotation") -> Annotatio
         )
     except BadRequest as e:
         raise BadRequest(f"{where}: {e.message}") from None
+
+
+# UpdateAnnotation's body keys (camelCase, as PMA.UI sends them) for each changed field.
+CHANGE_KEYS = {
+    "geometry": "geometry",
+    "classification": "classification",
+    "notes": "notes",
+    "color": "color",
+    "fill_color": "fillColor",
+    "line_thickness": "lineThickness",
+    "layer_id": "layerID",
+}
+
+
+def change_to_wire(change: AnnotationChange) -> dict[str, Any]:
+    return {
+        key: getattr(change, field)
+        for field, key in CHANGE_KEYS.items()
+        if getattr(change, field) is not None
+    }
+
+
+def change_from_wire(params: Params) -> AnnotationChange:
+    """The fields an UpdateAnnotation body (or a SaveAnnotations `updated` item) gives; a key
+    sent empty (`"notes": ""`) clears that field, a key not sent keeps it."""
+
+    def text(name: str) -> str | None:
+        return params.text(name) if params.given(name) else None
+
+    geometry = params.raw("geometry")
+    if geometry is not None and not isinstance(geometry, str):
+        raise BadRequest("Geometry must be a WKT string")
+    thickness = params.raw("lineThickness")
+    return AnnotationChange(
+        geometry=geometry,
+        classification=text("classification"),
+        notes=text("notes"),
+        color=text("color"),
+        fill_color=text("fillColor"),
+        line_thickness=None if thickness is None else round(params.number("lineThickness", 1)),
+        layer_id=None if params.raw("layerID") is None else params.integer("layerID"),
+    )

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from pmacore.errors import TileServerError
 from sharing.access import PasswordRequired, ShareGone, aget_share, check_real_location
 from sharing.lib.sizes import snap
 from sharing.models import Share
+from studio.annotations import serve_annotations
 from studio.forms import ImageForm, SlideForm, form_errors
 from studio.lean import lean_route
 from studio.lib import throttle
@@ -108,8 +109,7 @@ async def annotations(request: HttpRequest, token: str) -> HttpResponseBase:
     async def serve(share: Share, slide: str) -> HttpResponse:
         if not share.include_annotations:
             return text_response(404, "Not found.")
-        response = JsonResponse([], safe=False)
-        response["Cache-Control"] = "private, no-cache"
-        return response
+        return await serve_annotations(OwnerPrincipal(share.owner_id), slide, editable=False)
 
-    return await _through_gate(request, token, form.cleaned_data["slide"], serve)
+    slide = form.cleaned_data["slide"]
+    return await _through_gate(request, token, slide, serve)

@@ -152,3 +152,27 @@ def uid_on_tile_server(user: AbstractUser, path: str) -> str:
 
     client = get_client()
     return client.slide_info(client.delegated_session(user), path).uid
+
+
+def clear_annotations(slide: str) -> None:
+    """Delete every annotation of `slide` on a remote tile server, which keeps its database
+    for the whole run (the embedded one's is emptied after each test), as its administrator."""
+    if not settings.TILE_SERVER_URL:
+        return
+    from studio.tileclient import get_client
+
+    client = get_client()
+    session_id = client.authenticate(
+        settings.TILE_SERVER_SERVICE_USERNAME, settings.TILE_SERVER_SERVICE_PASSWORD
+    ).session_id
+    found = [item.id for item in client.annotations(session_id, slide)]
+    if found:
+        client.save_annotations(session_id, slide, deleted=found)
+
+
+@pytest.fixture
+def annotated_slide(slide_path: str) -> Iterator[str]:
+    """`slide_path`, without annotations before and after the test in either mode."""
+    clear_annotations(slide_path)
+    yield slide_path
+    clear_annotations(slide_path)

@@ -46,13 +46,6 @@ def for_slide(path_or_uid: str) -> list[Annotation]:
     return [_value(row) for row in Row.objects.on_slide(info.path)]
 
 
-def on_copies(path_or_uid: str) -> list[Annotation]:
-    """Annotations made on identical copies of this slide (same fingerprint, other path)."""
-    info = engine.slide_info(path_or_uid)
-    rows = Row.objects.filter(fingerprint=info.fingerprint).exclude(slide_path=info.path)
-    return [_value(row) for row in rows]
-
-
 def by_fingerprint(fingerprint: str) -> list[Annotation]:
     return [_value(row) for row in Row.objects.filter(fingerprint=fingerprint)]
 

@@ -8,12 +8,20 @@ Failures raise `pmacore.errors.TileServerError` subclasses whatever the transpor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 
-from pmacore.types import EncodedImage, Login, SlideInfo
+from pmacore.types import (
+    Annotation,
+    AnnotationChange,
+    AnnotationDraft,
+    EncodedImage,
+    Login,
+    SlideInfo,
+)
 
 
 class TileClient(Protocol):
@@ -78,3 +86,30 @@ class TileClient(Protocol):
     def macro(
         self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
     ) -> EncodedImage: ...
+
+    # --- annotations (geometry as WKT in full-resolution pixels) ------------------------
+
+    def annotations(self, session_id: str, path_or_uid: str) -> list[Annotation]:
+        """The slide's annotations (found again after the slide moved)."""
+        ...
+
+    def annotations_by_fingerprint(self, session_id: str, fingerprint: str) -> list[Annotation]:
+        """Annotations made on any copy of a slide with this fingerprint."""
+        ...
+
+    def save_annotations(
+        self,
+        session_id: str,
+        path_or_uid: str,
+        added: Sequence[AnnotationDraft] = (),
+        updated: Sequence[tuple[int, AnnotationChange]] = (),
+        deleted: Sequence[int] = (),
+    ) -> list[int]:
+        """All or nothing; the new ids in the order of `added`. BadRequest names the item."""
+        ...
+
+    def update_annotation(
+        self, session_id: str, path_or_uid: str, annotation_id: int, change: AnnotationChange
+    ) -> None: ...
+
+    def delete_annotation(self, session_id: str, path_or_uid: str, annotation_id: int) -> None: ...

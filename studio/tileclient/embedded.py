@@ -7,12 +7,22 @@ Django cache for a minute so that tiles do not query the database each time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 
 from pmacore.errors import NotAuthenticated
-from pmacore.types import EncodedImage, Login, SlideInfo
+from pmacore.types import (
+    Annotation,
+    AnnotationChange,
+    AnnotationDraft,
+    EncodedImage,
+    Login,
+    SlideInfo,
+)
+from tileserver import annotations as annotation_store
 from tileserver import engine
 from tileserver.api import dispatch as api
 from tileserver.models import ApiSession
@@ -58,9 +68,12 @@ class EmbeddedClient:
         for session in ApiSession.objects.filter(session_id=session_id):
             session.delete()
 
-    def check_session(self, session_id: str) -> None:
-        if ApiSession.checked(session_id) is None:
+    def check_session(self, session_id: str) -> AbstractBaseUser:
+        """The session's user; NotAuthenticated when the session is not (or no longer) valid."""
+        session = ApiSession.checked(session_id)
+        if session is None:
             raise NotAuthenticated("The tile-server session has expired.")
+        return session.user
 
     def root_directories(self, session_id: str) -> list[str]:
         self.check_session(session_id)
@@ -107,3 +120,32 @@ class EmbeddedClient:
     ) -> EncodedImage:
         self.check_session(session_id)
         return engine.macro(path_or_uid, width, height)
+
+    def annotations(self, session_id: str, path_or_uid: str) -> list[Annotation]:
+        self.check_session(session_id)
+        return annotation_store.for_slide(path_or_uid)
+
+    def annotations_by_fingerprint(self, session_id: str, fingerprint: str) -> list[Annotation]:
+        self.check_session(session_id)
+        return annotation_store.by_fingerprint(fingerprint)
+
+    def save_annotations(
+        self,
+        session_id: str,
+        path_or_uid: str,
+        added: Sequence[AnnotationDraft] = (),
+        updated: Sequence[tuple[int, AnnotationChange]] = (),
+        deleted: Sequence[int] = (),
+    ) -> list[int]:
+        user = self.check_session(session_id)
+        return annotation_store.save(
+            user, path_or_uid, added=added, updated=updated, deleted=deleted
+        )
+
+    def update_annotation(
+        self, session_id: str, path_or_uid: str, annotation_id: int, change: AnnotationChange
+    ) -> None:
+        annotation_store.update(self.check_session(session_id), path_or_uid, annotation_id, change)
+
+    def delete_annotation(self, session_id: str, path_or_uid: str, annotation_id: int) -> None:
+        annotation_store.delete(self.check_session(session_id), path_or_uid, annotation_id)

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -29,8 +30,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from pmacore import errors
+from pmacore.annotation_wire import annotation_from_wire, change_to_wire, draft_to_wire
 from pmacore.errors import BadAnswer, NotAuthenticated, TileServerError, Unavailable
-from pmacore.types import EncodedImage, Login, SlideInfo
+from pmacore.types import (
+    Annotation,
+    AnnotationChange,
+    AnnotationDraft,
+    EncodedImage,
+    Login,
+    SlideInfo,
+)
 from pmacore.wire import normalise_endpoint, slide_info_from_wire
 from studio.lib.blocking import run_blocking
 
@@ -183,6 +192,60 @@ class RemoteClient:
         params = {"sessionID": session_id, "pathOrUid": path_or_uid}
         text = self._json("GET", "api/json/GetBarcodeText", params, empty=None)
         return text if isinstance(text, str) else ""
+
+    # --- annotations -------------------------------------------------------------------
+
+    def annotations(self, session_id: str, path_or_uid: str) -> list[Annotation]:
+        params = {"sessionID": session_id, "pathOrUid": path_or_uid}
+        return self._annotations(params)
+
+    def annotations_by_fingerprint(self, session_id: str, fingerprint: str) -> list[Annotation]:
+        return self._annotations({"sessionID": session_id, "fingerprint": fingerprint})
+
+    def save_annotations(
+        self,
+        session_id: str,
+        path_or_uid: str,
+        added: Sequence[AnnotationDraft] = (),
+        updated: Sequence[tuple[int, AnnotationChange]] = (),
+        deleted: Sequence[int] = (),
+    ) -> list[int]:
+        body = {
+            "sessionID": session_id,
+            "pathOrUid": path_or_uid,
+            "added": [draft_to_wire(draft) for draft in added],
+            "updated": [
+                {"AnnotationID": annotation_id, **change_to_wire(change)}
+                for annotation_id, change in updated
+            ],
+            "deleted": list(deleted),
+        }
+        ids = self._json("POST", "api/json/SaveAnnotations", {}, body=body)
+        if not isinstance(ids, list) or len(ids) != len(added):
+            raise BadAnswer("The tile server did not say which annotations it saved.")
+        return [int(annotation_id) for annotation_id in ids]
+
+    def update_annotation(
+        self, session_id: str, path_or_uid: str, annotation_id: int, change: AnnotationChange
+    ) -> None:
+        body = {
+            "sessionID": session_id,
+            "pathOrUid": path_or_uid,
+            "annotationID": annotation_id,
+            **change_to_wire(change),
+        }
+        self._json("POST", "api/json/UpdateAnnotation", {}, body=body, empty=None)
+
+    def delete_annotation(self, session_id: str, path_or_uid: str, annotation_id: int) -> None:
+        body = {"sessionID": session_id, "pathOrUid": path_or_uid, "annotationID": annotation_id}
+        self._json("POST", "api/json/DeleteAnnotation", {}, body=body, empty=None)
+
+    def _annotations(self, params: dict[str, Any]) -> list[Annotation]:
+        # pma_python reads an empty body as "no annotations"; so do we.
+        items = self._json("GET", "api/json/GetAnnotations", params, empty=[])
+        if not isinstance(items, list):
+            raise BadAnswer("The tile server's annotations are not a list.")
+        return [annotation_from_wire(item) for item in items]
 
     # --- images ------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from panels.views import cockpit
-from studio.views import accounts, icons, images, pages
+from studio.views import accounts, annotations, icons, images, pages
 
 urlpatterns: list[URLPattern] = [
     path("favicon.ico", icons.favicon, name="favicon"),
@@ -14,4 +14,12 @@ urlpatterns: list[URLPattern] = [
     path("viewer/", pages.viewer, name="viewer"),
     path("tiles/<str:fingerprint>/<int:z>/<int:x>_<int:y>.jpg", images.tile, name="tile"),
     path("images/<str:kind>", images.associated_image, name="image"),
+    path("annotations/", annotations.annotations, name="annotations"),
+    path("annotations/copies/", annotations.copies, name="annotation-copies"),
+    path("annotations/<int:annotation_id>/", annotations.change, name="annotation"),
+    path(
+        "annotations/<int:annotation_id>/delete/",
+        annotations.delete,
+        name="annotation-delete",
+    ),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,9 +16,12 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 
+from pmacore.types import AnnotationDraft
 from sharing.actions import do_delete, do_reactivate, do_suspend
 from sharing.models import Share
-from tests.base import decode_image
+from studio.tileclient.calls import call
+from studio.tileclient.principals import OwnerPrincipal
+from tests.base import clear_annotations, decode_image
 from tests.sharing.factory import OTHER_SLIDE, SLIDE, make_share, open_url
 from tileserver import engine
 
@@ -105,7 +109,7 @@ def test_a_slide_link_refuses_another_slides_annotations(
     owner: AbstractUser, client: Client
 ) -> None:
     share = make_share(owner, include_annotations=True)
-    assert client.get(annotations_url(share, SLIDE)).json() == []
+    assert client.get(annotations_url(share, SLIDE)).json()["annotations"] == []
     assert_refused(client.get(annotations_url(share, OTHER_SLIDE)), 404)
 
 
@@ -323,3 +327,39 @@ def test_a_flood_of_image_requests_from_one_client_is_slowed(
     assert int(response["Retry-After"]) <= 60
     # Another client of the same link is not held up.
     assert Client(REMOTE_ADDR="198.51.100.7").get(url).status_code == 200
+
+
+@pytest.fixture
+def owners_annotation(owner: AbstractUser) -> Iterator[int]:
+    """One annotation of the owner's on SLIDE, made through the tile-server client."""
+    clear_annotations(SLIDE)
+    draft = AnnotationDraft(geometry="POINT (10 20)", classification="<TLS>", notes="n")
+    [new_id] = call(
+        OwnerPrincipal(owner.pk), lambda c, sid: c.save_annotations(sid, SLIDE, [draft])
+    )
+    yield new_id
+    clear_annotations(SLIDE)
+
+
+def test_a_link_with_annotations_serves_them_read_only(
+    owner: AbstractUser, client: Client, owners_annotation: int
+) -> None:
+    share = make_share(owner, include_annotations=True)
+    data = client.get(annotations_url(share, SLIDE)).json()
+    assert data["editable"] is False
+    [item] = data["annotations"]
+    assert (item["id"], item["classification"], item["geometry"]) == (
+        owners_annotation,
+        "<TLS>",
+        "POINT (10 20)",
+    )
+    # There is no way to write through a link.
+    response = client.post(annotations_url(share, SLIDE), {"geometry": "POINT (1 1)"})
+    assert response.status_code == 405
+
+
+def test_a_link_without_annotations_hides_existing_ones(
+    owner: AbstractUser, client: Client, owners_annotation: int
+) -> None:
+    share = make_share(owner, include_annotations=False)
+    assert_refused(client.get(annotations_url(share, SLIDE)), 404)

@@ -9,6 +9,7 @@ from pytest_django.fixtures import Settings
 
 from tests.base import (
     admin,
+    annotated_slide,
     colleague,
     empty_cache,
     fast_hashers,
@@ -22,6 +23,7 @@ from tileserver import engine
 
 __all__ = [
     "admin",
+    "annotated_slide",
     "colleague",
     "empty_cache",
     "fast_hashers",

@@ -13,9 +13,8 @@ from typing import Any
 from django.http import HttpResponse, JsonResponse
 
 from pmacore import formats
-from pmacore.annotation_wire import annotation_to_wire, draft_from_wire
+from pmacore.annotation_wire import annotation_to_wire, change_from_wire, draft_from_wire
 from pmacore.errors import BadRequest
-from pmacore.types import AnnotationChange
 from pmacore.wire import Params, slide_ref
 from tileserver import annotations, engine
 from tileserver.api.http import ApiCall, bare_json
@@ -43,12 +42,6 @@ def get_annotations(call: ApiCall) -> JsonResponse:
     return bare_json([annotation_to_wire(item) for item in found])
 
 
-def get_annotations_of_copies(call: ApiCall) -> JsonResponse:
-    """Ours: the annotations made on identical copies of the slide (same fingerprint)."""
-    found = annotations.on_copies(_slide(call))
-    return bare_json([annotation_to_wire(item) for item in found])
-
-
 def add_annotation(call: ApiCall) -> JsonResponse:
     draft = draft_from_wire(call.params.mapping())
     return bare_json(annotations.add(_user(call), _slide(call), draft))
@@ -60,7 +53,7 @@ def save_annotations(call: ApiCall) -> JsonResponse:
         draft_from_wire(item, where=f"added[{i}]") for i, item in enumerate(_list(call, "added"))
     ]
     updated = [
-        (_annotation_id(Params.of(item), f"updated[{i}]"), _change(Params.of(item)))
+        (_annotation_id(Params.of(item), f"updated[{i}]"), change_from_wire(Params.of(item)))
         for i, item in enumerate(_objects(call, "updated"))
     ]
     deleted = [_deleted_id(item, i) for i, item in enumerate(_list(call, "deleted"))]
@@ -70,7 +63,7 @@ def save_annotations(call: ApiCall) -> JsonResponse:
 
 def update_annotation(call: ApiCall) -> HttpResponse:
     annotation_id = _annotation_id(call.params, "the request")
-    annotations.update(_user(call), _slide(call), annotation_id, _change(call.params))
+    annotations.update(_user(call), _slide(call), annotation_id, change_from_wire(call.params))
     return bare_json(True)
 
 
@@ -124,25 +117,6 @@ def _deleted_id(item: object, index: int) -> int:
     if isinstance(item, int) and not isinstance(item, bool):
         return item
     raise BadRequest(f"deleted[{index}] must be an annotation ID")
-
-
-def _change(params: Params) -> AnnotationChange:
-    def text(name: str) -> str | None:
-        return params.text(name) if params.given(name) else None
-
-    geometry = params.raw("geometry")
-    if geometry is not None and not isinstance(geometry, str):
-        raise BadRequest("Geometry must be a WKT string")
-    thickness = params.raw("lineThickness")
-    return AnnotationChange(
-        geometry=geometry,
-        classification=text("classification"),
-        notes=text("notes"),
-        color=text("color"),
-        fill_color=text("fillColor"),
-        line_thickness=None if thickness is None else round(params.number("lineThickness", 1)),
-        layer_id=None if params.raw("layerID") is None else params.integer("layerID"),
-    )
 
 
 def _list(call: ApiCall, name: str) -> list[Any]:

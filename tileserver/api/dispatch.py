@@ -73,7 +73,6 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api/json/getbarcodetext": _sync(slides.get_barcode_text),
     "api/json/getfilenames": _sync(slides.get_filenames),
     "api/json/getannotations": _sync(annotations.get_annotations),
-    "api/json/getannotationsofcopies": _sync(annotations.get_annotations_of_copies),
     "api/json/addannotation": _sync(annotations.add_annotation, WRITE),
     "api/json/saveannotations": _sync(annotations.save_annotations, WRITE),
     "api/json/updateannotation": _sync(annotations.update_annotation, WRITE),

@@ -1,0 +1,99 @@
+"""The studio's annotation routes: list, add, change, delete, through the tile-server client."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+
+from tests.base import client_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SQUARE = "POLYGON ((100 100, 300 100, 300 300, 100 300, 100 100))"
+
+
+def add(client: Client, slide: str, *items: dict[str, object]):
+    return client.post(
+        f"/annotations/?slide={slide}",
+        json.dumps({"added": list(items)}),
+        content_type="application/json",
+    )
+
+
+def listed(client: Client, slide: str) -> dict[str, object]:
+    response = client.get("/annotations/", {"slide": slide})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_it_adds_and_lists_annotations_with_measures(
+    owner_client: Client, annotated_slide: str
+) -> None:
+    response = add(
+        owner_client,
+        annotated_slide,
+        {"geometry": SQUARE, "classification": "TLS", "color": "#00FF00", "fillColor": "#00FF0040"},
+        {"geometry": "LINESTRING (0 0, 30 40)", "classification": "Ruler"},
+    )
+    assert response.status_code == 201
+    ids = response.json()["ids"]
+    data = listed(owner_client, annotated_slide)
+    assert data["slide"] == annotated_slide and data["editable"] is True
+    by_id = {item["id"]: item for item in data["annotations"]}
+    square, line = by_id[ids[0]], by_id[ids[1]]
+    assert square["classification"] == "TLS" and square["fill_color"] == "#00FF0040"
+    assert square["created_by"] == "owner"
+    assert square["bounds"] == [100, 100, 300, 300]
+    # The demo slides have an MPP: µm² and µm.
+    assert data["unit"] == "µm"
+    assert square["area"] > 0 and square["length"] > 0 and line["area"] == 0
+
+
+def test_it_changes_and_deletes_an_annotation(owner_client: Client, annotated_slide: str) -> None:
+    [new_id] = add(owner_client, annotated_slide, {"geometry": SQUARE}).json()["ids"]
+    response = owner_client.post(
+        f"/annotations/{new_id}/?slide={annotated_slide}",
+        json.dumps({"classification": "Necrosis", "notes": "<b>bold</b>"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 204
+    [item] = listed(owner_client, annotated_slide)["annotations"]
+    assert (item["classification"], item["notes"]) == ("Necrosis", "<b>bold</b>")
+    response = owner_client.post(f"/annotations/{new_id}/delete/?slide={annotated_slide}")
+    assert response.status_code == 204
+    assert listed(owner_client, annotated_slide)["annotations"] == []
+
+
+def test_bad_geometry_is_a_400_naming_the_item(owner_client: Client, annotated_slide: str) -> None:
+    response = add(owner_client, annotated_slide, {"geometry": SQUARE}, {"geometry": "POLYGON (("})
+    assert response.status_code == 400
+    assert "added[1]" in response.json()["error"] and "Invalid WKT" in response.json()["error"]
+    assert listed(owner_client, annotated_slide)["annotations"] == []
+
+
+def test_a_colleague_sees_but_cannot_change_the_owners_annotation(
+    owner_client: Client, colleague: AbstractUser, annotated_slide: str
+) -> None:
+    [new_id] = add(owner_client, annotated_slide, {"geometry": SQUARE}).json()["ids"]
+    other = client_for(colleague)
+    assert len(listed(other, annotated_slide)["annotations"]) == 1
+    response = other.post(f"/annotations/{new_id}/delete/?slide={annotated_slide}")
+    assert response.status_code == 403
+    assert "owner" in response.json()["error"]
+
+
+def test_strangers_to_the_studio_are_refused(client: Client, annotated_slide: str) -> None:
+    assert client.get("/annotations/", {"slide": annotated_slide}).status_code == 401
+    assert add(client, annotated_slide, {"geometry": SQUARE}).status_code == 401
+
+
+def test_bad_queries_and_methods(owner_client: Client, annotated_slide: str) -> None:
+    assert owner_client.get("/annotations/", {"slide": "../etc"}).status_code == 400
+    assert owner_client.get("/annotations/1/", {"slide": annotated_slide}).status_code == 405
+    response = owner_client.post(
+        f"/annotations/?slide={annotated_slide}", "[1]", content_type="application/json"
+    )
+    assert response.status_code == 400
