@@ -15,19 +15,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
-from pmacore.formats import csv_table, wkt_lines
+from pmacore.formats import aperio, asap, csv_table, dsa, geojson, halo, wkt_lines
 from pmacore.formats.common import FormatError, Mpp
 from pmacore.types import AnnotationDraft
 
 __all__ = ["FORMATS", "Export", "FormatError", "detect", "read", "write"]
 
 FORMATS: dict[str, ModuleType] = {
+    "geojson": geojson,
+    "aperio": aperio,
+    "halo": halo,
+    "asap": asap,
+    "dsa": dsa,
     "csv": csv_table,
     "wkt": wkt_lines,
 }
 # ExportAnnotations' `format` numbers (pma_python's constants): 1 Indica Labs (HALO),
 # 2 Pathomation, 3 Aperio/XML, 4 CSV; 0 (Visiopharm) is not written here.
-PMA_EXPORT_FORMATS = {"4": "csv"}
+PMA_EXPORT_FORMATS = {"1": "halo", "2": "geojson", "3": "aperio", "4": "csv"}
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
@@ -54,10 +59,12 @@ def detect(data: bytes, name: str = "") -> str:
     if head.startswith("<"):
         if "<asap_annotations" in head:
             return "asap"
-        if "<annotations" in head and ("<regions" in head or "microns" in head):
-            return "aperio"
-        if "<annotations" in head and ("<regions" in head or "<annotation " in head):
-            return "halo" if suffix == "annotations" else "aperio"
+        if "<annotations" in head:
+            # Aperio's vertices are <Vertex>, HALO's <V>.
+            if "<vertex " in head or "micronsperpixel" in head:
+                return "aperio"
+            if "<v " in head or suffix == "annotations":
+                return "halo"
         raise FormatError(f"{name or 'The file'}: an XML file of no annotation format known here")
     if head.startswith(("{", "[")):
         if '"elements"' in data[:200_000].decode("utf-8", "replace"):

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from pmacore import formats
 from tileserver import engine
 from tileserver.models import Annotation, ApiSession
 
@@ -328,3 +329,17 @@ def test_annotations_follow_a_moved_slide_and_copies_keep_theirs(
     )
     assert status == 200
     assert sorted(c["Image"] for c in by_print) == ["lab/b/moved.svs", "lab/copy.svs"]
+
+
+@pytest.mark.parametrize(("number", "name"), [(1, "halo"), (2, "geojson"), (3, "aperio")])
+def test_export_in_pma_core_formats_reads_back(
+    api_client: Client, session_id: str, demo_slide: str, number: int, name: str
+) -> None:
+    add(api_client, session_id, demo_slide)
+    response = api_client.get(
+        "/core/api/json/ExportAnnotations",
+        {"sessionID": session_id, "pathOrUid": demo_slide, "format": number},
+    )
+    assert response.status_code == 200
+    [draft] = formats.read(response.content, name)
+    assert (draft.classification, draft.geometry) == ("Tumor", SQUARE)
