@@ -8,13 +8,14 @@ call these. Measures come from the slide's MPP: µm² and µm, or px² and px wi
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 
 from pmacore import geometry as geo
 from pmacore.errors import BadRequest, TileServerError
-from pmacore.types import Annotation, SlideInfo
+from pmacore.types import Annotation, AnnotationDraft, SlideInfo
 from studio.serving import text_response
 from studio.tileclient.calls import acall, aslide_info
 from studio.tileclient.principals import Principal
@@ -55,7 +56,7 @@ def annotation_json(item: Annotation, info: SlideInfo) -> dict[str, Any]:
     }
 
 
-def counts_by_class(items: list[Annotation]) -> list[tuple[str, int]]:
+def counts_by_class(items: Sequence[Annotation | AnnotationDraft]) -> list[tuple[str, int]]:
     counts = Counter(item.classification or "" for item in items)
     return sorted(counts.items(), key=lambda pair: (pair[0] == "", pair[0].lower()))
 

@@ -1,4 +1,5 @@
-"""The annotation routes the browser uses: list, add, change, delete (on the user's behalf).
+"""The annotation routes the browser uses: list, add, change, delete, import and export, on
+the logged-in user's behalf.
 
 Bodies are JSON with the keys of PMA.core's AddAnnotation / UpdateAnnotation (`geometry`,
 `classification`, `notes`, `color`, `fillColor`, `lineThickness`, `layerID`), read by the
@@ -10,12 +11,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmacore import formats
 from pmacore.annotation_wire import change_from_wire, draft_from_wire
 from pmacore.errors import BadRequest, TileServerError
 from pmacore.wire import Params
+from studio.annotation_files import export, read_upload, save_upload
 from studio.annotations import serve_annotations
 from studio.auth import ais_authenticated
 from studio.forms import SlideForm, form_errors
@@ -23,6 +28,7 @@ from studio.tileclient.calls import acall
 from studio.tileclient.principals import RequestPrincipal
 
 MAX_BODY_BYTES = 20 * 1024 * 1024
+FORMAT_CHOICES = [(name, name) for name in formats.FORMATS]
 
 
 def error(status: int, message: str) -> JsonResponse:
@@ -108,3 +114,57 @@ async def delete(request: HttpRequest, annotation_id: int) -> HttpResponseBase:
     except TileServerError as e:
         return error(e.status, e.message)
     return HttpResponse(status=204)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(max_length=255)
+    format = forms.ChoiceField(required=False, choices=[("", "detect"), *FORMAT_CHOICES])
+    commit = forms.BooleanField(required=False)
+
+
+class ExportForm(SlideForm):
+    format = forms.ChoiceField(choices=FORMAT_CHOICES)
+
+
+@require_POST
+def import_file(request: HttpRequest) -> HttpResponseBase:
+    """A file of annotations: without `commit`, a preview (counts per class); with it, all
+    of them saved onto the slide, or none."""
+    if not request.user.is_authenticated:
+        return error(401, "Log in to import annotations.")
+    slide_form, form = SlideForm(request.GET), ImportForm(request.POST, request.FILES)
+    if not slide_form.is_valid() or not form.is_valid():
+        return error(400, form_errors(slide_form) or form_errors(form))
+    upload_file = form.cleaned_data["file"]
+    if upload_file.size > formats.MAX_FILE_BYTES:
+        return error(400, f"{upload_file.name} is too large")
+    try:
+        upload = read_upload(upload_file.read(), upload_file.name, form.cleaned_data["format"])
+        if not form.cleaned_data["commit"]:
+            return JsonResponse(
+                {"format": upload.format, "count": len(upload.drafts), "classes": upload.classes()}
+            )
+        ids = save_upload(RequestPrincipal(request), slide_form.cleaned_data["slide"], upload)
+    except TileServerError as e:
+        return error(e.status, e.message)
+    return JsonResponse({"format": upload.format, "ids": ids}, status=201)
+
+
+@require_GET
+def export_file(request: HttpRequest) -> HttpResponseBase:
+    if not request.user.is_authenticated:
+        return error(401, "Log in to export annotations.")
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return error(400, form_errors(form))
+    slide, fmt = form.cleaned_data["slide"], form.cleaned_data["format"]
+    try:
+        result = export(RequestPrincipal(request), slide, fmt)
+    except TileServerError as e:
+        return error(e.status, e.message)
+    stem = slide.rpartition("/")[2].rpartition(".")[0] or "annotations"
+    response = HttpResponse(result.data, content_type=result.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{stem}{result.suffix}"
+    )
+    return response

@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern] = [
     path("images/<str:kind>", images.associated_image, name="image"),
     path("annotations/", annotations.annotations, name="annotations"),
     path("annotations/copies/", annotations.copies, name="annotation-copies"),
+    path("annotations/import/", annotations.import_file, name="annotation-import"),
+    path("annotations/export/", annotations.export_file, name="annotation-export"),
     path("annotations/<int:annotation_id>/", annotations.change, name="annotation"),
     path(
         "annotations/<int:annotation_id>/delete/",
