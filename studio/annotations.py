@@ -61,6 +61,17 @@ def counts_by_class(items: Sequence[Annotation | AnnotationDraft]) -> list[tuple
     return sorted(counts.items(), key=lambda pair: (pair[0] == "", pair[0].lower()))
 
 
+def annotation_groups(items: Sequence[Annotation], info: SlideInfo) -> list[dict[str, Any]]:
+    """Annotations per class (classes by name, the unclassified last), each measured."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        groups.setdefault(item.classification, []).append(annotation_json(item, info))
+    return [
+        {"name": name, "count": count, "annotations": groups[name]}
+        for name, count in counts_by_class(items)
+    ]
+
+
 async def serve_annotations(
     principal: Principal, slide: str, *, editable: bool, copies: bool = False
 ) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from panels.views.decorators import login_again, panel_login_required
 from panels.views.forms import BrowserForm, PanelSlideForm
 from pmacore.errors import BadPath, BadRequest, NotAuthenticated, TileServerError
+from studio.annotations import annotation_groups, unit
 from studio.forms import form_errors
 from studio.lib.paths import basename, breadcrumbs
 from studio.tileclient.calls import call, folder_contents, slide_info
@@ -167,8 +168,31 @@ def associated_image(request: HttpRequest, kind: str) -> HttpResponse:
 @panel_login_required
 @require_GET
 def annotations(request: HttpRequest) -> HttpResponse:
+    """The slide's annotations grouped per class with counts, measures and authors;
+    `?author=` keeps one author's."""
     slide, error = slide_or_error(request)
     if error:
         return error
-    context = {"slide": slide, "name": basename(slide), "panel_title": "Annotations"}
+    context: dict[str, Any] = {
+        "slide": slide,
+        "name": basename(slide),
+        "panel_title": "Annotations",
+    }
+    if slide:
+        try:
+            principal = RequestPrincipal(request)
+            info = slide_info(principal, slide)
+            found = call(principal, lambda client, sid: client.annotations(sid, slide))
+        except TileServerError as e:
+            return tile_server_failure(request, e, "Annotations")
+        author = request.GET.get("author", "")[:150]
+        context.update(
+            authors=sorted({item.created_by for item in found}),
+            author=author,
+            unit=unit(info),
+            total=len(found),
+            groups=annotation_groups(
+                [item for item in found if not author or item.created_by == author], info
+            ),
+        )
     return render_panel(request, "panels/annotations.html", context)

@@ -192,14 +192,6 @@ def test_a_slide_without_the_image_says_so(
     assert b"<img" not in response.content
 
 
-def test_annotations_is_a_placeholder_naming_the_slide(
-    owner_client: Client, slide_path: str
-) -> None:
-    response = get(owner_client, "annotations", htmx=True, slide=slide_path)
-    assert b"No annotations yet." in response.content
-    assert slide_path.rsplit("/", 1)[-1].encode() in response.content
-
-
 def test_user_text_is_escaped(owner_client: Client, slides_dir: Path) -> None:
     response = get(owner_client, "annotations", htmx=True, slide="demo/<b>x.svs")
     assert b"<b>x" not in response.content
