@@ -42,7 +42,8 @@ def test_a_slide_link_opens_a_viewer_with_share_tile_urls(
 def test_a_slide_link_with_annotations_names_their_url(owner: AbstractUser, client: Client) -> None:
     share = make_share(owner, include_annotations=True)
     (cell,) = share_data(client.get(open_url(share)))["cells"]  # type: ignore[misc]
-    assert client.get(cell["annotationsUrl"]).json() == []
+    data = client.get(cell["annotationsUrl"]).json()
+    assert (data["annotations"], data["editable"]) == ([], False)
 
 
 def test_a_grid_link_keeps_its_arrangement_and_sync(owner: AbstractUser, client: Client) -> None:

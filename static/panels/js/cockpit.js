@@ -2,6 +2,7 @@
 // panel contents (htmx fragments, the viewer), the ribbon's tabs and actions, the "More"
 // dialog, and the selected slide. Sets window.cockpitReady once everything is in place.
 
+import { watchAnnotationsPanels } from "./annotations-panel.js";
 import { bindRibbon, hasAction, isPressed, registerAction, setPressed } from "./actions.js";
 import { watchBrowserPanels } from "./browser-panel.js";
 import { watchCustomPanels } from "./custom-panels.js";
@@ -276,9 +277,21 @@ function registerActions(manager) {
   // The viewers report their new state themselves (followViewer), which is saved.
   registerAction("grid.set", ({ rows, columns }) => forEachViewer((v) => v.setGrid(rows, columns)));
   registerAction("grid.sync", ({ pressed }) => forEachViewer((v) => v.setSync(pressed)));
-  for (const name of ["annotations.draw", "annotations.export"]) {
-    registerAction(name, () => notify("Annotations are coming with the annotations feature."));
-  }
+  registerAction("annotations.draw", ({ shape, preset }) => {
+    if (!getSlide()) return notify("Select a slide first.");
+    if (shape && !["rectangle", "polygon"].includes(shape)) {
+      notify(`Drawing a ${shape} is not available yet: use a rectangle or a polygon.`);
+      return;
+    }
+    const detail = { shape: shape ?? "polygon", preset: data.layout.presets?.find((p) => p.class === preset) };
+    document.body.dispatchEvent(new CustomEvent("studio:annotations-draw", { detail }));
+  });
+  registerAction("annotations.export", () => {
+    const slide = getSlide();
+    if (!slide) return notify("Select a slide first.");
+    window.location.href = `/annotations/export/?${new URLSearchParams({ slide, format: "geojson" })}`;
+  });
+  document.body.addEventListener("studio:notify", (event) => notify(event.detail.message));
   registerAction("panels.toggle", ({ panel: type }) => {
     const open = manager.panelsOfType(type);
     if (open.length) open.forEach((panel) => manager.removePanel(panel));
@@ -293,6 +306,7 @@ function registerActions(manager) {
 
 function main() {
   watchSelection();
+  watchAnnotationsPanels();
   followSelection();
   watchBrowserPanels();
   watchCustomPanels((body) => window.htmx.trigger(body, RETRY_EVENT));

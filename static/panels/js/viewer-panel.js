@@ -14,11 +14,13 @@
 // Each viewport carries data-ready="true" once its slide is fully drawn.
 
 import { createReadout, createViewer } from "../../studio/js/viewer.js";
+import { AnnotationLayer } from "./annotation-layer.js";
 import { GridSync } from "./grid-sync.js";
 
 const OSD = window.OpenSeadragon;
 const SLIDE_EVENT = "studio:slide";
 export const STATE_EVENT = "studio:viewer-state";
+const ANNOTATION_EVENTS = ["studio:annotations-draw", "studio:annotation-focus", "studio:annotations-visible"];
 const MAX_SIDE = 6;
 const RETRY_MS = 5000;
 const PAN_FRACTION = 0.1; // of the viewport, per arrow key
@@ -110,7 +112,9 @@ class Cell {
       });
       this.slideViewer.viewer.addHandler("viewport-change", () => this.panel.moved(this));
       this.slideViewer.viewer.addHandler("open", () => this.panel.opened(this));
+      this.layer = this.panel.annotationLayer(this.slideViewer.viewer);
     }
+    this.layer?.load(path);
     this.updateOverview();
   }
 
@@ -209,6 +213,8 @@ class ViewerPanel {
     this.element = element;
     this.infoUrl = urls.info_url ?? urls.infoUrl ?? element.dataset.slideInfoUrl ?? "/panels/slide-info.json";
     this.imageUrl = urls.image_url ?? urls.imageUrl ?? element.dataset.imageUrl ?? "/images/";
+    this.annotationsUrl = urls.annotations_url ?? element.dataset.annotationsUrl ?? "/annotations/";
+    this.annotationsVisible = true;
     this.rows = 1;
     this.columns = 1;
     this.cells = [];
@@ -253,6 +259,8 @@ class ViewerPanel {
       }
     };
     document.body.addEventListener(SLIDE_EVENT, this.onSlide);
+    this.onAnnotations = (event) => this.#annotationEvent(event);
+    for (const name of ANNOTATION_EVENTS) document.body.addEventListener(name, this.onAnnotations);
     // Capture: OpenSeadragon's canvas swallows pointer events.
     this.grid.addEventListener("pointerdown", this.onPointer, true);
     this.grid.addEventListener("wheel", this.onPointer, { capture: true, passive: true });
@@ -280,6 +288,26 @@ class ViewerPanel {
   changed() {
     if (this.quiet) return;
     this.element.dispatchEvent(new CustomEvent(STATE_EVENT, { bubbles: true, detail: this.getState() }));
+  }
+
+  // The annotations of a viewport's slide, drawn with Annotorious (none if it is missing).
+  annotationLayer(viewer) {
+    if (!window.AnnotoriousOSD) return null;
+    const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+    const layer = new AnnotationLayer(viewer, { url: this.annotationsUrl, csrfToken });
+    layer.setVisible(this.annotationsVisible);
+    return layer;
+  }
+
+  #annotationEvent(event) {
+    const detail = event.detail ?? {};
+    const layer = this.cells[this.selected]?.layer;
+    if (event.type === "studio:annotations-draw") layer?.draw(detail.shape, detail.preset);
+    else if (event.type === "studio:annotation-focus") layer?.focus(detail.id);
+    else if (event.type === "studio:annotations-visible") {
+      this.annotationsVisible = Boolean(detail.visible);
+      for (const cell of this.cells) cell.layer?.setVisible(this.annotationsVisible);
+    }
   }
 
   async fetchSlide(path) {
@@ -422,6 +450,7 @@ class ViewerPanel {
 
   destroy() {
     document.body.removeEventListener(SLIDE_EVENT, this.onSlide);
+    for (const name of ANNOTATION_EVENTS) document.body.removeEventListener(name, this.onAnnotations);
     this.cells.forEach((cell) => cell.destroy());
     this.cells = [];
     this.element.replaceChildren();
