@@ -13,6 +13,9 @@ import { toShape, toWkt } from "./annotation-shapes.js";
 
 const CHANGED_EVENT = "studio:annotations-changed";
 const DEFAULT_STYLE = { color: "#3399CC", fill: "", lineWidth: 2 };
+// Ids the tile server gave; Annotorious names a shape it has just drawn with a UUID, and
+// forgets it (a "delete") when the saved list replaces it.
+const SAVED_ID = /^\d+$/;
 // Shapes Annotorious would save back differently from how they were stored.
 const KEPT_AS_IS = /^\s*(POINT|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON)|^\s*LINESTRING\s*\(([^,]*,){2,}/i;
 
@@ -103,11 +106,12 @@ export class AnnotationLayer {
       await this.load(this.slide); // the server's ids replace Annotorious' own
     });
     this.anno.on("updateAnnotation", async (annotation) => {
-      if (annotation.locked) return;
+      if (annotation.locked || !SAVED_ID.test(annotation.id)) return;
       const geometry = toWkt(annotation.target.selector);
       await this.#post(this.#itemUrl(annotation.id, ""), { geometry });
     });
     this.anno.on("deleteAnnotation", async (annotation) => {
+      if (!SAVED_ID.test(annotation.id)) return;
       await this.#post(this.#itemUrl(annotation.id, "delete/"));
     });
   }
