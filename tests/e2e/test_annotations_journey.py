@@ -63,3 +63,34 @@ def test_a_drawn_rectangle_is_saved_listed_and_kept(
     page.locator(".panel-annotations .annotation-item").first.wait_for(timeout=TIMEOUT_MS)
     count = page.locator(".panel-annotations .annotation-item").count()
     assert count == len(after["annotations"])
+
+
+def test_a_polygon_closes_on_its_first_point_and_is_saved_as_one(
+    browser_page: Page, live_studio: LiveStudio
+) -> None:
+    page = browser_page
+    slides = sorted(
+        p.relative_to(live_studio.slides_dir).as_posix()
+        for p in live_studio.slides_dir.rglob("*.svs")
+    )
+    slide = slides[-2]
+    live_studio.login(page, f"/?slide={slide}")
+    page.locator(f"{CELL}[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
+    url = f"{live_studio.url}/annotations/?slide={quote(slide)}"
+    before = len(page.request.get(url).json()["annotations"])
+    ribbon = page.get_by_role("navigation", name="Ribbon")
+    ribbon.get_by_role("tab", name="Annotations").click()
+    ribbon.get_by_role("button", name="Polygon").click()
+    box = page.locator(CELL).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    corners = [(x - 50, y - 50), (x + 60, y - 40), (x + 40, y + 50), (x - 40, y + 30)]
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and "/annotations/" in r.url
+    ) as saved:
+        for corner in [*corners, corners[0]]:
+            page.mouse.click(*corner)
+    assert saved.value.ok
+    shapes = page.request.get(url).json()["annotations"]
+    assert len(shapes) == before + 1
+    assert shapes[-1]["geometry"].startswith("POLYGON")
