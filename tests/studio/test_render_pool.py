@@ -8,7 +8,9 @@ import threading
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractUser
+from django.db import connections
 from django.test import AsyncClient
 from pytest_django.fixtures import Settings
 
@@ -56,3 +58,6 @@ async def test_tiles_keep_flowing_while_thumbnails_are_slow(
         release.set()
     answers = await asyncio.gather(*thumbnails)
     assert {answer.status_code for answer in answers} == {200}
+    # The test client keeps Django from closing connections after requests: close the one
+    # the views opened on Django's sync thread, or PostgreSQL cannot drop the test database.
+    await sync_to_async(connections.close_all)()
