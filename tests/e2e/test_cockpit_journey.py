@@ -220,9 +220,16 @@ def test_a_user_defines_a_custom_panel_in_the_more_dialog(
     assert "http" in dialog.get_by_role("alert").inner_text()
 
     dialog.get_by_label("URL template").fill("https://lims.example.org/?slide={slide}")
-    with page.expect_request(lambda r: ARRANGEMENT in r.url and r.method == "POST"):
+    # Any save may come first (the viewer's too): wait until one with the panel is stored.
+    with page.expect_response(
+        lambda r: (
+            ARRANGEMENT in r.url
+            and r.request.method == "POST"
+            and "My LIMS" in (r.request.post_data or "")
+        )
+    ) as stored:
         dialog.get_by_role("button", name="Save and add").click()
-    # Any save may come first (the viewer's too): wait for the panel itself.
+    assert stored.value.ok
     expect(page.locator(".dock .dv-tab", has_text="My LIMS")).to_be_visible()
     assert tab_in_sight(page, "My LIMS")
 
