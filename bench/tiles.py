@@ -151,6 +151,19 @@ class Studio:
         assert cookie, "login did not set a session cookie"
         return cookie
 
+    def fingerprint(self, cookie: str, slide_path: str) -> str:
+        """The slide's fingerprint, read from the viewer page as a browser gets it."""
+        info = requests.get(
+            f"{self.url}/viewer/",
+            params={"slide": slide_path},
+            cookies={"sessionid": cookie},
+            timeout=30,
+        )
+        info.raise_for_status()
+        found = re.search(r'"fingerprint":\s*"([^"]+)"', info.text)
+        assert found, "the viewer page carries no fingerprint"
+        return found[1]
+
     def stop(self) -> None:
         for process in self.processes:
             process.terminate()
@@ -297,18 +310,10 @@ def main() -> None:
         studio = Studio(slides_dir, workers)
         try:
             cookie = studio.login()
-            info = requests.get(
-                f"{studio.url}/viewer/",
-                params={"slide": slide_path},
-                cookies={"sessionid": cookie},
-                timeout=30,
-            )
-            info.raise_for_status()
-            fingerprint = re.search(r'"fingerprint":\s*"([^"]+)"', info.text)
-            assert fingerprint, "the viewer page carries no fingerprint"
+            fingerprint = studio.fingerprint(cookie, slide_path)
             z = max_zoom(width, height, size)
 
-            def url(x: int, y: int, fp: str = fingerprint[1], z: int = z) -> str:
+            def url(x: int, y: int, fp: str = fingerprint, z: int = z) -> str:
                 return f"/tiles/{fp}/{z}/{x}_{y}.jpg?slide={requests.utils.quote(slide_path)}"
 
             label = f"studio, {workers} process{'es' if workers > 1 else ''}"
@@ -348,22 +353,14 @@ def remote(
         ).json()
         session_id = login["SessionId"]
         cookie = studio.login()
-        info = requests.get(
-            f"{studio.url}/viewer/",
-            params={"slide": slide_path},
-            cookies={"sessionid": cookie},
-            timeout=30,
-        )
-        info.raise_for_status()
-        fingerprint = re.search(r'"fingerprint":\s*"([^"]+)"', info.text)
-        assert fingerprint, "the viewer page carries no fingerprint"
+        fingerprint = studio.fingerprint(cookie, slide_path)
         quoted = requests.utils.quote(slide_path, safe="")
 
         def direct(x: int, y: int) -> str:
             return f"/core/tile?sessionID={session_id}&pathOrUid={quoted}&x={x}&y={y}&z={z}"
 
         def through(x: int, y: int) -> str:
-            return f"/tiles/{fingerprint[1]}/{z}/{x}_{y}.jpg?slide={quoted}"
+            return f"/tiles/{fingerprint}/{z}/{x}_{y}.jpg?slide={quoted}"
 
         layouts = [("all processes on all cores", None, None)]
         if len(os.sched_getaffinity(0)) >= 2:
