@@ -32,6 +32,7 @@ __all__ = [
     "MAX_OUTPUT_SIDE",
     "TILE_SIZE",
     "barcode_text",
+    "barcodes",
     "directories",
     "find_slides",
     "fingerprint",
@@ -215,9 +216,15 @@ def fingerprint(path_or_uid: str) -> str:
 
 
 def barcode_text(path_or_uid: str) -> str:
-    """The label's barcode as text; "" when the slide has none."""
-    properties = _open(path_or_uid)[1].properties
-    return properties.get("aperio.Barcode") or properties.get(openslide.PROPERTY_NAME_BARCODE) or ""
+    """The label's barcode as text: the first of `barcodes`; "" (never None) without one."""
+    found = barcodes(path_or_uid)
+    return found[0] if found else ""
+
+
+def barcodes(path_or_uid: str) -> list[str]:
+    """Every barcode of the slide: the one the scanner recorded, then the ones on the label
+    image in reading order (top to bottom, left to right), each once."""
+    return _open(path_or_uid)[1].barcodes()
 
 
 def _members(virtual: str, real: Path) -> list[SlideFile]:

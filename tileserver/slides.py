@@ -23,6 +23,7 @@ import openslide
 from PIL import Image
 
 from pmacore.errors import BadRequest, UnreadableSlide
+from pmacore.labels import label_barcodes, unique
 from pmacore.types import EncodedImage
 from tileserver.lib.passthrough import StoredLevel, StoredTiles
 
@@ -124,6 +125,7 @@ class OpenedSlide:
     _stored: StoredTiles | None = None
     _stored_loaded: bool = False
     _fingerprint: str | None = None
+    _barcodes: list[str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -167,6 +169,18 @@ class OpenedSlide:
         if self._fingerprint is None:
             self._fingerprint = content_fingerprint(self)
         return self._fingerprint
+
+    def barcodes(self) -> list[str]:
+        """The scanner's barcode (a property), then the ones read from the label, each once."""
+        if self._barcodes is None:
+            recorded = self.properties.get("aperio.Barcode") or self.properties.get(
+                openslide.PROPERTY_NAME_BARCODE, ""
+            )
+            decoded = (
+                label_barcodes(self.associated_image("label")) if "label" in self.associated else []
+            )
+            self._barcodes = unique([recorded.strip(), *decoded])
+        return self._barcodes
 
     @property
     def file_format(self) -> str:

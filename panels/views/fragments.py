@@ -133,9 +133,7 @@ def info(request: HttpRequest) -> HttpResponse:
         try:
             principal = RequestPrincipal(request)
             context["info"] = slide_info(principal, slide)
-            context["barcode"] = call(
-                principal, lambda client, sid: client.barcode_text(sid, slide)
-            )
+            context["barcodes"] = call(principal, lambda client, sid: client.barcodes(sid, slide))
         except TileServerError as e:
             return tile_server_failure(request, e, "Slide info")
         context["name"] = basename(slide)

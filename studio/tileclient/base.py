@@ -73,6 +73,10 @@ class TileClient(Protocol):
         """The text of the label's barcode; "" when the slide has none."""
         ...
 
+    def barcodes(self, session_id: str, path_or_uid: str) -> list[str]:
+        """Every barcode of the slide, `barcode_text`'s first (a label may carry several)."""
+        ...
+
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage: ...
 
     def thumbnail(

@@ -99,6 +99,10 @@ class EmbeddedClient:
         self.check_session(session_id)
         return engine.barcode_text(path_or_uid)
 
+    def barcodes(self, session_id: str, path_or_uid: str) -> list[str]:
+        self.check_session(session_id)
+        return engine.barcodes(path_or_uid)
+
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage:
         self.check_session(session_id)
         return engine.tile(path_or_uid, x, y, z)

@@ -14,6 +14,7 @@ that may come with status 200, dates are `/Date(ms)/`, GetImageInfo carries no f
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import time
@@ -27,11 +28,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from PIL import Image
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from pmacore import errors
 from pmacore.annotation_wire import annotation_from_wire, change_to_wire, draft_to_wire
-from pmacore.errors import BadAnswer, NotAuthenticated, TileServerError, Unavailable
+from pmacore.errors import (
+    AssociatedImageNotFound,
+    BadAnswer,
+    NotAuthenticated,
+    TileServerError,
+    Unavailable,
+)
+from pmacore.labels import label_barcodes, unique
 from pmacore.types import (
     Annotation,
     AnnotationChange,
@@ -195,6 +204,19 @@ class RemoteClient:
         params = {"sessionID": session_id, "pathOrUid": path_or_uid}
         text = self._json("GET", "api/json/GetBarcodeText", params, empty=None)
         return text if isinstance(text, str) else ""
+
+    def barcodes(self, session_id: str, path_or_uid: str) -> list[str]:
+        # PMA.core names one barcode; the others are read here from its label image.
+        first = self.barcode_text(session_id, path_or_uid)
+        try:
+            label = self.label(session_id, path_or_uid)
+        except AssociatedImageNotFound:
+            return unique([first])
+        try:
+            decoded = label_barcodes(Image.open(io.BytesIO(label.data)))
+        except OSError:
+            decoded = []
+        return unique([first, *decoded])
 
     # --- annotations -------------------------------------------------------------------
 

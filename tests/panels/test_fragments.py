@@ -162,7 +162,27 @@ def test_info_shows_the_facts_of_the_slide(
     assert re.search(r"<dd>\d+(\.\d)?\s(KB|MB)</dd>", html), "human-readable file size"
     assert "Thumbnail, Barcode, Macro" in html
     assert f"<code>{engine.barcode_text(slide_path)}</code>" in html
+    assert "<dt>Barcode</dt>" in html
     assert "Last modified" in html
+
+
+@pytest.mark.embedded_only
+def test_info_lists_every_barcode_of_a_label(
+    owner_client: Client, slide_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "barcodes", lambda p: ["S-2026-00042", "BLOCK-<A1>"])
+    html = get(owner_client, "info", htmx=True, slide=slide_path).content.decode()
+    assert "<dt>Barcodes</dt>" in html
+    assert "<code>S-2026-00042</code><br><code>BLOCK-&lt;A1&gt;</code>" in html
+
+
+@pytest.mark.embedded_only
+def test_info_says_when_no_barcode_is_readable(
+    owner_client: Client, slide_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "barcodes", lambda p: [])
+    html = get(owner_client, "info", htmx=True, slide=slide_path).content.decode()
+    assert "none readable" in html
 
 
 @pytest.mark.parametrize("kind", ["thumbnail", "label", "macro"])

@@ -90,6 +90,7 @@ def test_tiles_and_images_are_the_engines_bytes(
     assert remote.label(session_id, slide).data == engine.label(slide).data
     assert remote.macro(session_id, slide, 300, 0).data == engine.macro(slide, 300, 0).data
     assert remote.barcode_text(session_id, slide) == engine.barcode_text(slide)
+    assert remote.barcodes(session_id, slide) == engine.barcodes(slide)
 
 
 def test_a_missing_slide_is_slide_not_found(remote: RemoteClient, session_id: str) -> None:

@@ -182,6 +182,24 @@ def test_barcode_text_is_a_string_never_null(
         assert isinstance(call(api_client, "GetBarcodeText", session_id, pathOrUid=slide), str)
 
 
+def test_barcode_text_is_empty_without_a_barcode_and_the_first_of_two(
+    api_client: Client, session_id: str, settings: Settings, tmp_path: Path
+) -> None:
+    from tests.pmacore.test_labels import label_with_codes
+    from tests.tileserver.test_passthrough import write_aperio
+
+    settings.SLIDES_DIR = tmp_path
+    (tmp_path / "r").mkdir()
+    write_aperio(tmp_path / "r" / "none.svs", 300, 200, label=False, barcode="")
+    two = label_with_codes(("FIRST-1",), ("SECOND-2",))
+    write_aperio(tmp_path / "r" / "two.svs", 300, 200, label_image=two, barcode="")
+    response = api_client.get(
+        "/core/api/json/GetBarcodeText", {"sessionID": session_id, "pathOrUid": "r/none.svs"}
+    )
+    assert response.content == b'""'
+    assert call(api_client, "GetBarcodeText", session_id, pathOrUid="r/two.svs") == "FIRST-1"
+
+
 def test_getfilenames_lists_the_files_of_a_slide(
     api_client: Client, session_id: str, slides_dir: Path, demo_slide: str
 ) -> None:

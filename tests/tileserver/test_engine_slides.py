@@ -11,6 +11,7 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from pmacore.errors import SlideNotFound
+from tests.pmacore.test_labels import label_with_codes
 from tests.tileserver.test_passthrough import write_aperio
 from tileserver import engine
 from tileserver.slides import max_zoom_level
@@ -22,6 +23,8 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (slides / "cases").mkdir()
     write_aperio(slides / "cases" / "big.svs", 3000, 2000, downsamples=(1, 4, 16), macro=True)
     write_aperio(slides / "cases" / "plain.svs", 600, 400, label=False, barcode="", seed=7)
+    two = label_with_codes(("S-2026-00042",), ("BLOCK-A1",))
+    write_aperio(slides / "cases" / "two.svs", 600, 400, label_image=two, barcode="", seed=8)
     return slides
 
 
@@ -107,6 +110,17 @@ def test_the_fingerprint_follows_the_content(settings: Settings, tmp_path: Path)
 def test_barcode_text_comes_from_the_label_or_is_empty(root: Path) -> None:
     assert engine.barcode_text("cases/big.svs") == "SYN-0001"
     assert engine.barcode_text("cases/plain.svs") == ""
+    assert engine.barcodes("cases/plain.svs") == []
+
+
+def test_a_label_with_two_barcodes_gives_the_first_and_lists_both(root: Path) -> None:
+    assert engine.barcode_text("cases/two.svs") == "S-2026-00042"
+    assert engine.barcodes("cases/two.svs") == ["S-2026-00042", "BLOCK-A1"]
+
+
+def test_the_recorded_barcode_comes_before_the_label_ones(root: Path) -> None:
+    # big.svs records SYN-0001; its label (a bar, no code) adds nothing.
+    assert engine.barcodes("cases/big.svs") == ["SYN-0001"]
 
 
 def test_a_single_file_slide_has_one_file(root: Path) -> None:

@@ -116,6 +116,7 @@ def write_aperio(
     downsamples: tuple[int, ...] = (1, 4),
     barcode: str = "SYN-0001",
     label: bool = True,
+    label_image: np.ndarray | None = None,
     macro: bool = False,
     quality: int = 90,
     seed: int = 1,
@@ -162,7 +163,7 @@ def write_aperio(
             image = np.full((120, 240, 3), 235, np.uint8)
             image[40:80, 20:220] = 20
             tif.write(
-                image,
+                image if label_image is None else label_image,
                 photometric="rgb",
                 compression="lzw",
                 description="Aperio Image Library v12.0.15\r\nlabel 240x120",
