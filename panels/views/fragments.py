@@ -9,6 +9,7 @@ will not (a slide or folder that does not exist, a file that cannot be read).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -22,11 +23,13 @@ from pmacore.errors import BadPath, BadRequest, NotAuthenticated, TileServerErro
 from studio.annotations import annotation_groups, unit
 from studio.forms import form_errors
 from studio.lib.paths import basename, breadcrumbs
+from studio.slide_index import find_by_barcode, slide_facts
 from studio.tileclient.calls import call, folder_contents, slide_info
 from studio.tileclient.principals import RequestPrincipal
 
 BROWSER_PAGE_SIZE = 48
 GALLERY_THUMBNAIL = (160, 120)
+BROWSER_LABEL = (48, 48)
 PANEL_IMAGE_SIDE = 640
 # PMA.core's names of the associated images, as SlideInfo.associated_images lists them.
 ASSOCIATED_NAMES = {"thumbnail": "Thumbnail", "label": "Barcode", "macro": "Macro"}
@@ -90,6 +93,10 @@ def browser(request: HttpRequest) -> HttpResponse:
     except TileServerError as e:
         return tile_server_failure(request, e, "The slide browser")
     page = Paginator(entries, BROWSER_PAGE_SIZE).get_page(form.cleaned_data["page"])
+    try:
+        _add_slide_facts(request, page.object_list)
+    except TileServerError as e:
+        return tile_server_failure(request, e, "The slide browser")
     context = {
         "folder": folder,
         "folder_name": basename(folder) if folder else "All slides",
@@ -99,6 +106,7 @@ def browser(request: HttpRequest) -> HttpResponse:
         "selected": form.cleaned_data["slide"],
         "page": page,
         "thumbnail_size": GALLERY_THUMBNAIL,
+        "label_size": BROWSER_LABEL,
     }
     if request.htmx and form.cleaned_data["page"] > 1:
         # "Load more" appends the next page's items to the list already shown.
@@ -106,12 +114,16 @@ def browser(request: HttpRequest) -> HttpResponse:
     return render_panel(request, "panels/browser.html", context)
 
 
-def _browser_entries(request: HttpRequest, folder: str, query: str) -> list[dict[str, str]]:
-    """Folders, then slides, of `folder`; or the slides below it matching `query`."""
+def _browser_entries(request: HttpRequest, folder: str, query: str) -> list[dict[str, Any]]:
+    """Folders, then slides, of `folder`; or the slides below it whose name or barcode
+    contains `query`."""
     if query:
-        found = call(
-            RequestPrincipal(request), lambda client, sid: client.find_slides(sid, folder, query)
-        )
+        principal = RequestPrincipal(request)
+        by_name = call(principal, lambda client, sid: client.find_slides(sid, folder, query))
+        named = set(by_name)
+        found = by_name + [
+            path for path in find_by_barcode(principal, folder, query) if path not in named
+        ]
         prefix = f"{folder}/" if folder else ""
         return [
             {"kind": "slide", "path": path, "name": path.removeprefix(prefix)} for path in found
@@ -120,6 +132,14 @@ def _browser_entries(request: HttpRequest, folder: str, query: str) -> list[dict
     return [{"kind": "folder", "path": p, "name": basename(p)} for p in folders] + [
         {"kind": "slide", "path": p, "name": basename(p)} for p in slides
     ]
+
+
+def _add_slide_facts(request: HttpRequest, entries: Sequence[dict[str, Any]]) -> None:
+    """Each slide entry of the page gets its barcode, label and fingerprint."""
+    slides = [entry for entry in entries if entry["kind"] == "slide"]
+    facts = slide_facts(RequestPrincipal(request), [entry["path"] for entry in slides])
+    for entry in slides:
+        entry["facts"] = facts[entry["path"]]
 
 
 @panel_login_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -12,9 +13,11 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from tests.base import uid_on_tile_server
 from tests.panels.slide_fixtures import *  # noqa: F403
+from tests.tileserver.test_passthrough import write_aperio
 from tileserver import engine
 
 pytestmark = pytest.mark.django_db
@@ -259,7 +262,46 @@ def test_browser_gallery_shows_lazy_thumbnails(owner_client: Client, slide_path:
     assert f'src="/images/thumbnail?slide={quote(slide_path)}&amp;w=160&amp;h=120"' in html
     assert 'loading="lazy"' in html
     listed = get(owner_client, "browser", htmx=True, folder=folder, view="list").content
-    assert b"<img" not in listed
+    assert b"/images/thumbnail" not in listed
+
+
+@pytest.mark.parametrize("view", ["list", "gallery"])
+def test_browser_shows_each_slides_label_and_barcode(
+    owner_client: Client, slides_dir: Path, view: str
+) -> None:
+    slide = "demo/breast/CASE-001/CASE-001-A2.svs"
+    html = get(owner_client, "browser", htmx=True, folder="demo/breast/CASE-001", view=view)
+    html = html.content.decode()
+    assert f'class="slide-label" src="/images/label?slide={quote(slide)}&amp;w=48&amp;h=48"' in html
+    assert '<span class="slide-barcode" title="Barcode">CASE-001-A2</span>' in html
+
+
+@pytest.mark.embedded_only
+def test_browser_shows_no_label_image_for_a_slide_without_one(
+    owner_client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "r").mkdir()
+    write_aperio(tmp_path / "r" / "plain.svs", 300, 200, label=False, barcode="")
+    settings.SLIDES_DIR = tmp_path
+    html = get(owner_client, "browser", htmx=True, folder="r").content.decode()
+    assert 'data-select-slide="r/plain.svs"' in html
+    assert "slide-label" not in html and "slide-barcode" not in html
+
+
+@pytest.mark.embedded_only
+def test_browser_search_finds_slides_by_barcode(
+    owner_client: Client, slides_dir: Path, settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "lab").mkdir()
+    shutil.copy(slides_dir / "demo/colon/CASE-002/CASE-002-B1.svs", tmp_path / "lab" / "x.svs")
+    shutil.copy(slides_dir / "demo/colon/CASE-002/CASE-002-B1.svs", tmp_path / "lab" / "b1.svs")
+    settings.SLIDES_DIR = tmp_path
+    html = get(owner_client, "browser", htmx=True, q="B1").content.decode()
+    assert "2 slides matching “B1”." in html
+    # Name matches first, then barcode matches.
+    assert html.index('data-select-slide="lab/b1.svs"') < html.index(
+        'data-select-slide="lab/x.svs"'
+    )
 
 
 @pytest.mark.embedded_only
@@ -291,7 +333,7 @@ def test_browser_searches_below_the_current_folder(owner_client: Client, slides_
     assert everywhere.count("data-select-slide=") == 2
 
     none = get(owner_client, "browser", htmx=True, q="nothing-like-this").content.decode()
-    assert "No slide names contain “nothing-like-this”." in none
+    assert "No slide name or barcode contains “nothing-like-this”." in none
 
 
 def test_browser_refuses_bad_input(owner_client: Client, slides_dir: Path) -> None:
