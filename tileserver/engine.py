@@ -212,7 +212,24 @@ def uid(path: str) -> str:
 
 
 def fingerprint(path_or_uid: str) -> str:
-    return _open(path_or_uid)[1].fingerprint()
+    """The slide's content signature, from the fingerprint cache while its files are
+    unchanged (same total size, same latest mtime): no OpenSlide open, no sampled reads."""
+    from tileserver.models import SlideFingerprint
+
+    virtual, real = _locate(path_or_uid)
+    size, mtime_ns = _version(real)
+    known = SlideFingerprint.lookup(virtual, size, mtime_ns)
+    if known is not None:
+        return known
+    value = slide_io.open_slide(real, virtual).fingerprint()
+    SlideFingerprint.remember(virtual, size, mtime_ns, value)
+    return value
+
+
+def _version(real: Path) -> tuple[int, int]:
+    """(total size, latest mtime in ns) of a slide's files: what changes when any does."""
+    stats = [member.stat() for member in slide_io.slide_member_files(real)]
+    return sum(stat.st_size for stat in stats), max(stat.st_mtime_ns for stat in stats)
 
 
 def barcode_text(path_or_uid: str) -> str:

@@ -128,6 +128,40 @@ class SlideUID(models.Model):
         return cls.objects.filter(uid=uid).values_list("path", flat=True).first()
 
 
+class SlideFingerprint(models.Model):
+    """A slide's fingerprint as last computed, valid while its files keep their total size
+    and latest modification time: a tree of 10,000 slides is read once, not on every scan."""
+
+    path = models.CharField(max_length=1024, unique=True)
+    size = models.BigIntegerField()
+    mtime_ns = models.BigIntegerField()
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    computed_on = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint} {self.path}"
+
+    @classmethod
+    def lookup(cls, path: str, size: int, mtime_ns: int) -> str | None:
+        return (
+            cls.objects.filter(path=path, size=size, mtime_ns=mtime_ns)
+            .values_list("fingerprint", flat=True)
+            .first()
+        )
+
+    @classmethod
+    def remember(cls, path: str, size: int, mtime_ns: int, fingerprint: str) -> None:
+        cls.objects.update_or_create(
+            path=path,
+            defaults={
+                "size": size,
+                "mtime_ns": mtime_ns,
+                "fingerprint": fingerprint,
+                "computed_on": timezone.now(),
+            },
+        )
+
+
 class AnnotationQuerySet(models.QuerySet["Annotation"]):
     def on_slide(self, path: str) -> AnnotationQuerySet:
         return self.filter(slide_path=path)

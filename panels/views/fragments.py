@@ -21,6 +21,7 @@ from panels.views.decorators import login_again, panel_login_required
 from panels.views.forms import BrowserForm, PanelSlideForm
 from pmacore.errors import BadPath, BadRequest, NotAuthenticated, TileServerError
 from studio.annotations import annotation_groups, unit
+from studio.duplicates import copies_of
 from studio.forms import form_errors
 from studio.lib.paths import basename, breadcrumbs
 from studio.slide_index import find_by_barcode, slide_facts
@@ -137,9 +138,18 @@ def _browser_entries(request: HttpRequest, folder: str, query: str) -> list[dict
 def _add_slide_facts(request: HttpRequest, entries: Sequence[dict[str, Any]]) -> None:
     """Each slide entry of the page gets its barcode, label and fingerprint."""
     slides = [entry for entry in entries if entry["kind"] == "slide"]
-    facts = slide_facts(RequestPrincipal(request), [entry["path"] for entry in slides])
+    if not slides:
+        return
+    principal = RequestPrincipal(request)
+    facts = slide_facts(principal, [entry["path"] for entry in slides])
+    copies = copies_of((path, found.fingerprint) for path, found in facts.items())
+    # Copies are named only where this user may browse: a root they cannot list stays unsaid.
+    roots = set(call(principal, lambda client, sid: client.root_directories(sid)))
     for entry in slides:
         entry["facts"] = facts[entry["path"]]
+        entry["copies"] = [
+            path for path in copies[entry["path"]] if path.partition("/")[0] in roots
+        ]
 
 
 @panel_login_required

@@ -89,6 +89,7 @@ def test_unknown_uids_and_paths_are_not_found(root: Path) -> None:
         engine.uid("cases/missing.svs")
 
 
+@pytest.mark.django_db
 def test_the_fingerprint_survives_copy_and_rename(root: Path, tmp_path: Path) -> None:
     original = engine.fingerprint("cases/big.svs")
     assert re.fullmatch(r"[A-Za-z0-9_-]{28}", original)
@@ -98,6 +99,7 @@ def test_the_fingerprint_survives_copy_and_rename(root: Path, tmp_path: Path) ->
     assert engine.fingerprint("cases/plain.svs") != original
 
 
+@pytest.mark.django_db
 def test_the_fingerprint_follows_the_content(settings: Settings, tmp_path: Path) -> None:
     (tmp_path / "r").mkdir()
     settings.SLIDES_DIR = tmp_path
