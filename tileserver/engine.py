@@ -39,6 +39,7 @@ __all__ = [
     "label",
     "macro",
     "natural_key",
+    "path_of_uid",
     "region",
     "resolve_slide",
     "root_directories",
@@ -197,6 +198,13 @@ def _locate(path_or_uid: str) -> tuple[str, Path]:
 def _open(path_or_uid: str) -> tuple[str, OpenedSlide]:
     virtual, real = _locate(path_or_uid)
     return virtual, slide_io.open_slide(real, virtual)
+
+
+def path_of_uid(value: str) -> str:
+    """The path a UID was given to (raises SlideNotFound for a UID never given out)."""
+    if not _is_uid(value):
+        raise BadRequest(f"{value!r} is not a UID: 10 capital letters and digits.")
+    return _path_of_uid(value)
 
 
 def resolve_slide(path_or_uid: str) -> str:

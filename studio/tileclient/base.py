@@ -77,6 +77,10 @@ class TileClient(Protocol):
         """Every barcode of the slide, `barcode_text`'s first (a label may carry several)."""
         ...
 
+    def reverse_lookup_uid(self, session_id: str, uid: str) -> str:
+        """The path a UID stands for; administrators only (NotAllowed for others)."""
+        ...
+
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage: ...
 
     def thumbnail(

@@ -13,7 +13,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 
-from pmacore.errors import NotAuthenticated
+from pmacore.errors import NotAllowed, NotAuthenticated
 from pmacore.types import (
     Annotation,
     AnnotationChange,
@@ -102,6 +102,11 @@ class EmbeddedClient:
     def barcodes(self, session_id: str, path_or_uid: str) -> list[str]:
         self.check_session(session_id)
         return engine.barcodes(path_or_uid)
+
+    def reverse_lookup_uid(self, session_id: str, uid: str) -> str:
+        if not getattr(self.check_session(session_id), "is_superuser", False):
+            raise NotAllowed("Only administrators may look up the path of a UID.")
+        return engine.path_of_uid(uid)
 
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage:
         self.check_session(session_id)

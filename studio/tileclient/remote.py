@@ -218,6 +218,14 @@ class RemoteClient:
             decoded = []
         return unique([first, *decoded])
 
+    def reverse_lookup_uid(self, session_id: str, uid: str) -> str:
+        path = self._json(
+            "GET", "admin/json/ReverseLookupUID", {"sessionID": session_id, "uid": uid}
+        )
+        if not isinstance(path, str) or not path:
+            raise BadAnswer("The tile server did not name the path of this UID.")
+        return path
+
     # --- annotations -------------------------------------------------------------------
 
     def annotations(self, session_id: str, path_or_uid: str) -> list[Annotation]:

@@ -93,6 +93,15 @@ def test_tiles_and_images_are_the_engines_bytes(
     assert remote.barcodes(session_id, slide) == engine.barcodes(slide)
 
 
+def test_an_admin_session_turns_a_uid_back_into_its_path(
+    remote: RemoteClient, session_id: str, slide: str
+) -> None:
+    uid = remote.slide_info(session_id, slide).uid
+    assert remote.reverse_lookup_uid(session_id, uid) == slide
+    with pytest.raises(SlideNotFound):
+        remote.reverse_lookup_uid(session_id, "ZZZZZZZZZ9")
+
+
 def test_a_missing_slide_is_slide_not_found(remote: RemoteClient, session_id: str) -> None:
     with pytest.raises(SlideNotFound):
         remote.slide_info(session_id, "demo/no-such-slide.svs")

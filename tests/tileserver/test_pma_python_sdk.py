@@ -130,6 +130,15 @@ def test_identifiers(sdk_session: str, sdk_slide: str) -> None:
     assert files[sdk_slide]["Size"] == core.get_slide_info(sdk_slide, sdk_session)["PhysicalSize"]
 
 
+def test_an_admin_turns_a_uid_back_into_its_path(sdk_session: str, sdk_slide: str) -> None:
+    from pma_python import core_admin
+
+    uid = core.get_uid(sdk_slide, sdk_session)
+    assert core_admin.reverse_uid(sdk_session, uid) == sdk_slide
+    with pytest.raises(Exception, match="no slide with UID"):
+        core_admin.reverse_uid(sdk_session, "ZZZZZZZZZ9")
+
+
 def test_errors_reach_the_sdk_as_exceptions(sdk_session: str, sdk_slide: str) -> None:
     missing = sdk_slide.rsplit("/", 1)[0] + "/no-such-slide.svs"
     with pytest.raises(Exception, match="ImageInfo"):

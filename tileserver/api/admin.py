@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 
-from pmacore.errors import BadRequest, NotAuthenticated, TileServerError
+from pmacore.errors import BadRequest, NotAllowed, NotAuthenticated, TileServerError
+from tileserver import engine
 from tileserver.api.http import ApiCall, bare_json
 
 
@@ -46,6 +47,15 @@ def create_user(call: ApiCall) -> JsonResponse:
     except IntegrityError:
         raise UserExists(f"There is already a user {login!r}") from None
     return bare_json(True)
+
+
+def reverse_lookup_uid(call: ApiCall) -> JsonResponse:
+    """`?sessionID&uid` by an administrator's session: the path the UID was given to, as a
+    bare JSON string (pma_python's `core_admin.reverse_uid`)."""
+    assert call.session is not None
+    if not call.session.user.is_superuser:
+        raise NotAllowed("Only administrators may look up the path of a UID")
+    return bare_json(engine.path_of_uid(call.params.required("uid").strip()))
 
 
 def _text(fields: dict[str, Any], name: str) -> str:

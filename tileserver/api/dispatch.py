@@ -82,6 +82,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api/json/getannotationdistance": _sync(annotations.distance),
     "api/json/exportannotations": _sync(annotations.export_annotations),
     "admin/json/createuser": _sync(admin.create_user, WRITE),
+    "admin/json/reverselookupuid": _sync(admin.reverse_lookup_uid),
     # Image endpoints are async and read slides on a thread pool of their own.
     "tile": Endpoint(images.tile),
     "thumbnail": Endpoint(images.thumbnail),
