@@ -14,7 +14,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -222,14 +222,18 @@ def uid(path: str) -> str:
 def fingerprint(path_or_uid: str) -> str:
     """The slide's content signature, from the fingerprint cache while its files are
     unchanged (same total size, same latest mtime): no OpenSlide open, no sampled reads."""
+    virtual, real = _locate(path_or_uid)
+    return _fingerprint(virtual, real, lambda: slide_io.open_slide(real, virtual))
+
+
+def _fingerprint(virtual: str, real: Path, opened: Callable[[], OpenedSlide]) -> str:
     from tileserver.models import SlideFingerprint
 
-    virtual, real = _locate(path_or_uid)
     size, mtime_ns = _version(real)
     known = SlideFingerprint.lookup(virtual, size, mtime_ns)
     if known is not None:
         return known
-    value = slide_io.open_slide(real, virtual).fingerprint()
+    value = opened().fingerprint()
     SlideFingerprint.remember(virtual, size, mtime_ns, value)
     return value
 
@@ -293,7 +297,7 @@ def slide_info(path_or_uid: str) -> SlideInfo:
         # Where the slide really is (symlinks followed): a link to a folder judges by this.
         path=_real_virtual(slide.real_path),
         uid=uid(virtual),
-        fingerprint=slide.fingerprint(),
+        fingerprint=_fingerprint(virtual, slide.real_path, lambda: slide),
         width=slide.width,
         height=slide.height,
         tile_size=TILE_SIZE,

@@ -36,7 +36,7 @@ async def test_tiles_keep_flowing_while_thumbnails_are_slow(
     monkeypatch.setattr(engine, "thumbnail", slow_thumbnail)
     client = AsyncClient()
     await client.aforce_login(owner)
-    fingerprint = engine.fingerprint(slide_path)
+    fingerprint = await sync_to_async(engine.fingerprint)(slide_path)
     # The slide's facts are known before the rush (one request, as a viewer opening).
     tile = f"/tiles/{fingerprint}/0/0_0.jpg"
     assert (await client.get(tile, {"slide": slide_path})).status_code == 200

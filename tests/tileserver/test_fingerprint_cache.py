@@ -58,3 +58,13 @@ def test_a_copy_has_the_same_fingerprint_and_its_own_entry(root: Path) -> None:
     shutil.copy(root / "r" / "a.svs", root / "r" / "copy.svs")
     assert engine.fingerprint("r/copy.svs") == engine.fingerprint("r/a.svs")
     assert SlideFingerprint.objects.count() == 2
+
+
+def test_slide_info_gives_the_kept_fingerprint(root: Path) -> None:
+    SlideFingerprint.objects.create(
+        path="r/a.svs",
+        size=(root / "r" / "a.svs").stat().st_size,
+        mtime_ns=(root / "r" / "a.svs").stat().st_mtime_ns,
+        fingerprint="kept-for-this-version",
+    )
+    assert engine.slide_info("r/a.svs").fingerprint == "kept-for-this-version"
