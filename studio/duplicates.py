@@ -22,6 +22,8 @@ from studio.slide_index import slides_below
 from studio.tileclient.calls import call
 from studio.tileclient.principals import Principal
 
+BATCH = 500
+
 
 @dataclass
 class Scan:
@@ -34,32 +36,45 @@ def scan(
 ) -> Scan:
     """Record every slide below `folder`; forget slides below it that are gone."""
     result = Scan()
-    seen: list[str] = []
     now = timezone.now()
+    batch: list[KnownSlide] = []
     for path in slides_below(principal, folder):
         try:
             info = call(principal, lambda client, sid, path=path: client.slide_info(sid, path))
         except (SlideNotFound, UnreadableSlide):
             result.unreadable.append(path)
             continue
-        KnownSlide.objects.update_or_create(
-            path=path,
-            defaults={
-                "fingerprint": info.fingerprint,
-                "size": info.physical_size,
-                "last_modified": info.last_modified,
-                "seen_on": now,
-            },
+        batch.append(
+            KnownSlide(
+                path=path,
+                fingerprint=info.fingerprint,
+                size=info.physical_size,
+                last_modified=info.last_modified,
+                seen_on=now,
+            )
         )
-        seen.append(path)
         result.slides += 1
         progress(result.slides)
+        if len(batch) >= BATCH:
+            _record(batch)
+            batch = []
+    _record(batch)
     with transaction.atomic():
         below = KnownSlide.objects.all()
         if folder:
             below = below.filter(path__startswith=folder.rstrip("/") + "/")
         below.exclude(seen_on=now).delete()
     return result
+
+
+def _record(batch: list[KnownSlide]) -> None:
+    # One statement per batch: a row-by-row write costs a commit per slide on SQLite.
+    KnownSlide.objects.bulk_create(
+        batch,
+        update_conflicts=True,
+        unique_fields=["path"],
+        update_fields=["fingerprint", "size", "last_modified", "seen_on"],
+    )
 
 
 def groups() -> list[list[KnownSlide]]:
