@@ -1,7 +1,15 @@
-"""WebSocket routes (collaboration consumers join here)."""
+"""WebSocket routes."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, re_path
 
-websocket_urlpatterns: list[URLPattern] = []
+from studio.collaboration.consumers import LiveSessionConsumer
+from studio.models import SESSION_NAME_PATTERN
+
+websocket_urlpatterns: list[URLPattern] = [
+    re_path(
+        rf"^ws/collaboration/(?P<name>{SESSION_NAME_PATTERN})/$",
+        LiveSessionConsumer.as_asgi(),
+    ),
+]
