@@ -1,14 +1,70 @@
-"""The studio's own admin pages: duplicate slides (as the last `find_duplicates` scan saw
-them)."""
+"""The studio's own admin pages: live sessions (an admin ends one), and duplicate slides
+(as the last `find_duplicates` scan saw them)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 
-from studio.models import DuplicateSlide
+from studio.collaboration.actions import do_end
+from studio.models import DuplicateSlide, LiveSession
+
+
+class LiveFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> Any:
+        return [("live", "Live"), ("ended", "Ended")]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[LiveSession]
+    ) -> QuerySet[LiveSession]:
+        if self.value() == "live":
+            return queryset.filter(ended_at__isnull=True)
+        if self.value() == "ended":
+            return queryset.filter(ended_at__isnull=False)
+        return queryset
+
+
+@admin.register(LiveSession)
+class LiveSessionAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "is_live", "paused", "everyone_in_control", "created_at"]
+    list_filter = [LiveFilter]
+    search_fields = ["name", "owner__username"]
+    list_select_related = ["owner"]
+    # The password hash and the flags change through the session itself, not here.
+    readonly_fields = [
+        "name",
+        "owner",
+        "owner_nickname",
+        "everyone_in_control",
+        "paused",
+        "driver",
+        "created_at",
+        "ended_at",
+    ]
+    exclude = ["password"]
+    actions = ["end_sessions"]
+
+    @admin.display(boolean=True, description="live")
+    def is_live(self, session: LiveSession) -> bool:
+        return session.is_live
+
+    @admin.action(description="End the selected sessions (everyone connected is let go)")
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet[LiveSession]) -> None:
+        ended = 0
+        for session in queryset.filter(ended_at__isnull=True):
+            do_end(session)
+            ended += 1
+        self.message_user(request, f"Ended {ended} live session(s).", messages.SUCCESS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(DuplicateSlide)

@@ -173,6 +173,15 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         if not self.session.may_drive(self.person["id"]):
             await self.error("You are not in control: your viewport moves only your viewer.")
             return
+        # Guests see only what the session shows (their tiles come through that gate), so a
+        # guest in control may move among those slides but not bring in another.
+        slides = messages.slides_of(message)
+        if self.person["guest"]:
+            if not slides <= await state.shown(self.session.name):
+                await self.error("Guests can only show slides already shown in the session.")
+                return
+        else:
+            await state.add_shown(self.session.name, slides)
         await state.set_viewport(self.session.name, message)
         await self._relay(message, echo=False)
 

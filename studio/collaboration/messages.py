@@ -187,3 +187,9 @@ VALIDATORS = {
     "annotation": annotation,
     "control": control,
 }
+
+
+def slides_of(viewport: dict[str, Any]) -> set[str]:
+    """The slides a (validated) viewport message shows: its own and its grid's."""
+    grid = viewport.get("grid") or {}
+    return {viewport["slide"], *(cell for cell in grid.get("cells", []) if cell)}

@@ -45,6 +45,18 @@ async def set_viewport(session_name: str, viewport: dict[str, Any]) -> None:
     await cache.aset(_key(session_name, "view"), viewport, TIMEOUT)
 
 
+async def shown(session_name: str) -> set[str]:
+    """Every slide a logged-in driver has shown in the session: what its guests may see."""
+    return set(await cache.aget(_key(session_name, "shown"), []))
+
+
+async def add_shown(session_name: str, slides: set[str]) -> None:
+    key = _key(session_name, "shown")
+    before = set(await cache.aget(key, []))
+    if not slides <= before:
+        await cache.aset(key, sorted(before | slides), TIMEOUT)
+
+
 async def add_chat(session_name: str, message: dict[str, Any]) -> None:
     key = _key(session_name, "chat")
     recent = await cache.aget(key, [])
@@ -101,5 +113,5 @@ async def participants(session_name: str) -> list[dict[str, Any]]:
 def forget(session_name: str) -> None:
     """Everything transient about a session: called when it ends."""
     cache.delete_many(
-        [_key(session_name, part) for part in ("view", "chat", "data", "marks", "people")]
+        [_key(session_name, part) for part in ("view", "chat", "data", "marks", "people", "shown")]
     )

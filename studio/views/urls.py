@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from panels.views import cockpit
-from studio.views import accounts, annotations, icons, images, pages
+from studio.views import accounts, annotations, icons, images, live, pages
 
 urlpatterns: list[URLPattern] = [
     path("favicon.ico", icons.favicon, name="favicon"),
@@ -14,6 +14,16 @@ urlpatterns: list[URLPattern] = [
     path("viewer/", pages.viewer, name="viewer"),
     path("tiles/<str:fingerprint>/<int:z>/<int:x>_<int:y>.jpg", images.tile, name="tile"),
     path("images/<str:kind>", images.associated_image, name="image"),
+    path("live/", live.create, name="live-create"),
+    path("live/<slug:name>/", live.join, name="live-join"),
+    path("live/<slug:name>/qr.svg", live.qr, name="live-qr"),
+    path("live/<slug:name>/guest/", live.guest, name="live-guest"),
+    path("live/<slug:name>/slide/", live.guest_slide, name="live-slide"),
+    path(
+        "live/<slug:name>/tiles/<str:fingerprint>/<int:z>/<int:x>_<int:y>.jpg",
+        live.guest_tile,
+        name="live-tile",
+    ),
     path("annotations/", annotations.annotations, name="annotations"),
     path("annotations/copies/", annotations.copies, name="annotation-copies"),
     path("annotations/import/", annotations.import_file, name="annotation-import"),

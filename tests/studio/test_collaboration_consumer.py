@@ -404,3 +404,20 @@ async def test_a_flood_of_messages_is_slowed_down(owner: AbstractUser, live: Liv
         kinds.append((await receive(ws))["type"])
     assert kinds.count("chat") <= 25 and "error" in kinds
     await ws.disconnect()
+
+
+async def test_a_guest_in_control_cannot_bring_in_another_slide(
+    owner: AbstractUser, live: LiveSession
+) -> None:
+    owner_ws, _ = await joined(live.name, owner)
+    await send(owner_ws, {"type": "control", "action": "everyone", "value": True})
+    await send(owner_ws, VIEW)
+    ticket = await sync_to_async(tickets.issue)(live, "Resident R")
+    guest, _ = await joined(live.name, ticket=ticket)
+    await send(guest, {**VIEW, "slide": "Private/other.svs"})
+    assert "already shown" in (await receive_type(guest, "error"))["message"]
+    await asyncio.sleep(0.05)
+    await send(guest, {**VIEW, "center": [0.1, 0.1]})
+    assert (await receive_type(owner_ws, "viewport"))["center"] == [0.1, 0.1]
+    await owner_ws.disconnect()
+    await guest.disconnect()
