@@ -63,13 +63,13 @@ def qr(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, name: str) -> HttpResponse:
-    """Logged-in users go straight to the cockpit, joined; guests give the session password
+    """Logged-in users go straight to the session's page; guests give the session password
     (if it has one) and a nickname, and get a ticket kept in their browser session."""
     session = access.get_session(name)
-    if request.user.is_authenticated:
-        return redirect(reverse("home") + f"?live={session.name}")
-    if access.guest_ticket(request, session) and request.method == "GET":
-        return redirect("live-guest", name=session.name)
+    if request.user.is_authenticated or (
+        request.method == "GET" and access.guest_ticket(request, session)
+    ):
+        return redirect("live-watch", name=session.name)
     if request.method == "GET":
         return _join_page(request, session, JoinForm())
     subject = f"{session.pk}:{client_address(request)}"
@@ -85,7 +85,7 @@ def join(request: HttpRequest, name: str) -> HttpResponse:
         return _join_page(request, session, form, "Wrong password.", status=403)
     throttle.reset(JOIN_LIMIT, subject)
     access.keep_ticket(request, session, tickets.issue(session, form.cleaned_data["nickname"]))
-    return redirect("live-guest", name=session.name)
+    return redirect("live-watch", name=session.name)
 
 
 def _join_page(
@@ -101,12 +101,27 @@ def _join_page(
 
 
 @require_GET
-def guest(request: HttpRequest, name: str) -> HttpResponse:
-    """A guest's view of the session: one viewer that follows the driver."""
+def watch(request: HttpRequest, name: str) -> HttpResponse:
+    """The session's page: a viewer that follows the driver (and leads, for whoever is in
+    control) and the session panel. The owner may name the slide to start with (`?slide=`).
+    Logged-in users read slides as themselves; guests through the session's gate."""
     session = access.get_session(name)
-    if access.guest_ticket(request, session) is None:
+    is_guest = not request.user.is_authenticated
+    if is_guest and access.guest_ticket(request, session) is None:
         return redirect("live-join", name=session.name)
-    return render(request, "studio/live_guest.html", {"session": session})
+    form = SlideForm(request.GET)
+    if is_guest:
+        slide_url = reverse("live-slide", args=[session.name])
+    else:
+        slide_url = reverse("panels:slide-info-json")
+    context = {
+        "session": session,
+        "slide_url": slide_url,
+        "start_slide": form.cleaned_data["slide"] if not is_guest and form.is_valid() else "",
+        "is_owner": session.owner_id == request.user.pk,
+        "join_url": request.build_absolute_uri(reverse("live-join", args=[session.name])),
+    }
+    return render(request, "studio/live.html", context)
 
 
 @require_GET

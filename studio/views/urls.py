@@ -17,7 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("live/", live.create, name="live-create"),
     path("live/<slug:name>/", live.join, name="live-join"),
     path("live/<slug:name>/qr.svg", live.qr, name="live-qr"),
-    path("live/<slug:name>/guest/", live.guest, name="live-guest"),
+    path("live/<slug:name>/watch/", live.watch, name="live-watch"),
     path("live/<slug:name>/slide/", live.guest_slide, name="live-slide"),
     path(
         "live/<slug:name>/tiles/<str:fingerprint>/<int:z>/<int:x>_<int:y>.jpg",

@@ -67,7 +67,7 @@ def test_others_get_no_qr_code(colleague: AbstractUser, live: LiveSession) -> No
 
 def test_a_logged_in_user_joins_in_the_cockpit(colleague: AbstractUser, live: LiveSession) -> None:
     response = client_for(colleague).get("/live/board/")
-    assert response.status_code == 302 and response["Location"] == "/?live=board"
+    assert response.status_code == 302 and response["Location"] == "/live/board/watch/"
 
 
 def test_a_guest_is_asked_for_password_and_nickname(live: LiveSession) -> None:
@@ -81,15 +81,15 @@ def test_a_guest_with_the_wrong_password_is_refused(live: LiveSession) -> None:
     response = guest.post("/live/board/", {"nickname": "Res", "password": "guess"})
     assert response.status_code == 403 and b"Wrong password" in response.content
     assert SESSION_KEY not in guest.session
-    assert guest.get("/live/board/guest/")["Location"] == "/live/board/"
+    assert guest.get("/live/board/watch/")["Location"] == "/live/board/"
 
 
 def test_a_guest_with_the_right_password_gets_a_ticket(live: LiveSession) -> None:
     guest = Client()
     response = guest.post("/live/board/", {"nickname": "Res", "password": "let-me-in"})
-    assert response.status_code == 302 and response["Location"] == "/live/board/guest/"
+    assert response.status_code == 302 and response["Location"] == "/live/board/watch/"
     assert "board" in guest.session[SESSION_KEY]
-    page = guest.get("/live/board/guest/")
+    page = guest.get("/live/board/watch/")
     assert page.status_code == 200 and b'data-live-session="board"' in page.content
 
 
