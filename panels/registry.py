@@ -128,6 +128,7 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
         ),
         RibbonAction("annotations.export", "button"),
         RibbonAction("panels.toggle", "toggle", (ActionParam("panel", "panel"),)),
+        RibbonAction("live.start", "button"),
     )
 }
 

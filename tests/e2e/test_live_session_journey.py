@@ -13,15 +13,6 @@ from tests.e2e.test_viewer_journey import pick_slide
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 30_000
-START = """async () => {
-    const token = document.querySelector('meta[name="csrf-token"]').content;
-    const body = new FormData();
-    body.append("name", "tumour-board");
-    body.append("password", "board-42");
-    body.append("nickname", "Dr Owner");
-    const response = await fetch("/live/", {method: "POST", body, headers: {"X-CSRFToken": token}});
-    return [response.status, await response.json()];
-}"""
 VIEWPORT = """async () => {
     const {liveViewers} = await import("/static/studio/js/viewer.js");
     const viewport = liveViewers()[0].viewport;
@@ -53,8 +44,20 @@ def test_a_guest_follows_the_owner_sees_pointers_and_chats(
 ) -> None:
     owner = browser_page
     live_studio.login(owner, "/")
-    status, links = owner.evaluate(START)
-    assert status == 201, links
+    owner.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    # Started from the cockpit's Live ribbon group.
+    owner.get_by_role("button", name="Start live session").click()
+    dialog = owner.locator("#live-dialog")
+    dialog.get_by_label("Session name").fill("tumour-board")
+    dialog.get_by_label("Password").fill("board-42")
+    dialog.get_by_label("Your nickname").fill("Dr Owner")
+    dialog.get_by_role("button", name="Start").click()
+    join_url = dialog.get_by_label("Join link")
+    expect(join_url).to_have_value(f"{live_studio.url}/live/tumour-board/")
+    owner.wait_for_function(
+        "document.querySelector('#live-dialog [data-role=qr]').naturalWidth > 0"
+    )
+    links = {"join_url": join_url.input_value()}
     slide = pick_slide(live_studio.slides_dir)
     owner.goto(f"{live_studio.url}/live/tumour-board/watch/?slide={slide}")
     expect(owner.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
@@ -63,7 +66,7 @@ def test_a_guest_follows_the_owner_sees_pointers_and_chats(
     context = browser.new_context(viewport={"width": 1200, "height": 800}, bypass_csp=True)
     guest = context.new_page()
     try:
-        guest.goto(links["join_url"].replace("http://testserver", live_studio.url))
+        guest.goto(links["join_url"])
         guest.get_by_label("Nickname").fill("Resident")
         guest.get_by_label("Password").fill("wrong")
         guest.get_by_role("button", name="Join").click()

@@ -45,7 +45,7 @@ def test_default_layout_has_the_ribbon_and_panels_of_the_issue() -> None:
     layout = parse_layout(Path(settings.BASE_DIR, "layouts", "default.xml"))
 
     home = layout.ribbon.tabs[0]
-    assert [g.label for g in home.groups] == ["Layout", "Share", "Viewport"]
+    assert [g.label for g in home.groups] == ["Layout", "Share", "Viewport", "Live"]
     switches = [i.param("target") for i in home.groups[0].items if i.action == "layout.switch"]
     assert switches == ["default", "reading", "review"]
     toggled = {i.param("panel") for i in layout.ribbon.items() if i.action == "panels.toggle"}

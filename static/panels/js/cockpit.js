@@ -263,7 +263,7 @@ function registerActions(manager) {
     syncPanelToggles(manager);
     notify("The panels are back as the layout arranges them.");
   });
-  for (const name of ["share.slide", "share.folder", "share.grid", "share.dialog"]) {
+  for (const name of ["share.slide", "share.folder", "share.grid", "share.dialog", "live.start"]) {
     registerAction(name, (params) => {
       const detail = { action: name, params: { ...params, slide: getSlide() } };
       document.body.dispatchEvent(new CustomEvent("studio:action", { detail }));
