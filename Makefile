@@ -96,6 +96,7 @@ format: install
 bench: demo
 	$(PY) bench/tiles.py
 	$(PY) bench/tiles.py --remote
+	$(PY) bench/collaboration.py
 
 clean:
 	rm -rf var staticfiles
