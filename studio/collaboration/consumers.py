@@ -126,6 +126,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             return
         self.session, self.person, self.group = session, person, state.group_name(name)
         self.bucket = Bucket(BURST, REFILL_PER_SECOND)
+        self.shown: set[str] = set()  # slides this connection has marked as shown
         self.moves = {
             kind: Coalescer(MOVE_INTERVAL, getattr(self, f"_relay_{kind}"))
             for kind in ("viewport", "pointer")
@@ -180,10 +181,13 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             if not slides <= await state.shown(self.session.name):
                 await self.error("Guests can only show slides already shown in the session.")
                 return
-        else:
+        elif not slides <= self.shown:
+            # Before the relay: a guest follower asks for the slide as soon as it hears.
             await state.add_shown(self.session.name, slides)
-        await state.set_viewport(self.session.name, message)
+            self.shown |= slides
+        # Followers first: the copy for late joiners can wait a cache round trip.
         await self._relay(message, echo=False)
+        await state.set_viewport(self.session.name, message)
 
     async def _relay_pointer(self, message: dict[str, Any]) -> None:
         await self._relay(message, echo=False)
