@@ -412,6 +412,9 @@ async def test_a_guest_in_control_cannot_bring_in_another_slide(
     owner_ws, _ = await joined(live.name, owner)
     await send(owner_ws, {"type": "control", "action": "everyone", "value": True})
     await send(owner_ws, VIEW)
+    # One client's messages are handled in order: once this chat is back, VIEW was taken.
+    await send(owner_ws, {"type": "chat", "text": "shown"})
+    await receive_type(owner_ws, "chat")
     ticket = await sync_to_async(tickets.issue)(live, "Resident R")
     guest, _ = await joined(live.name, ticket=ticket)
     await send(guest, {**VIEW, "slide": "Private/other.svs"})
