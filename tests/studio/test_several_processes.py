@@ -24,7 +24,7 @@ import requests
 from tests.live_server import BASE_DIR, _free_port
 from tileserver import engine
 
-pytestmark = pytest.mark.scale_out
+pytestmark = [pytest.mark.scale_out, pytest.mark.django_db]
 
 USERNAME, PASSWORD = "several", "several-processes-42"
 START_TIMEOUT = 60.0
