@@ -1,32 +1,25 @@
 """Image endpoints at the API root: tile, thumbnail, barcode (label), macro, region.
 
-These are async: the engine's blocking read runs in a pool of TILE_THREADS threads so
-that image requests neither queue on the shared thread of sync views nor on each other.
+These are async: the engine's blocking work runs in the process's thread pools
+(studio/lib/blocking.py): tiles in the tile pool, images made to measure in the render pool,
+so that image requests neither queue on the shared thread of sync views nor on each other.
 """
 
 from __future__ import annotations
 
-import functools
 import io
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import ParamSpec
 
-from asgiref.sync import sync_to_async
-from django.conf import settings
-from django.db import close_old_connections
 from django.http import HttpResponse
 from PIL import Image
 
 from pmacore.errors import BadRequest
 from pmacore.types import EncodedImage
 from pmacore.wire import slide_ref
+from studio.lib.blocking import run_blocking, run_rendering
 from tileserver import engine
 from tileserver.api.http import ApiCall, image_response
 from tileserver.lib.in_flight import InFlight
-
-P = ParamSpec("P")
 
 TILE_MAX_AGE = 24 * 3600
 IMAGE_MAX_AGE = 3600
@@ -34,35 +27,6 @@ MAX_IMAGE_SIDE = engine.MAX_OUTPUT_SIDE  # checked here too: bad sizes never rea
 # Regions are the dearest renders: a user gets this many at once per process.
 REGIONS_PER_USER = 2
 regions_in_flight = InFlight(REGIONS_PER_USER, "regions")
-
-
-@functools.cache
-def _executor(name: str) -> ThreadPoolExecutor:
-    threads = settings.TILE_THREADS if name == "tiles" else settings.RENDER_THREADS
-    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"pma-{name}")
-
-
-async def _read(read: Callable[P, EncodedImage], *args: P.args, **kwargs: P.kwargs) -> EncodedImage:
-    """A tile, read in the tile pool."""
-    blocking = sync_to_async(_in_pool, thread_sensitive=False, executor=_executor("tiles"))
-    return await blocking(functools.partial(read, *args, **kwargs))
-
-
-async def _render(
-    render: Callable[P, EncodedImage], *args: P.args, **kwargs: P.kwargs
-) -> EncodedImage:
-    """An image made to measure (thumbnail, label, macro, region), in a small pool of its
-    own: however many are asked for, tiles keep flowing."""
-    blocking = sync_to_async(_in_pool, thread_sensitive=False, executor=_executor("renders"))
-    return await blocking(functools.partial(render, *args, **kwargs))
-
-
-def _in_pool(render: Callable[[], EncodedImage]) -> EncodedImage:
-    try:
-        return render()
-    finally:
-        # Pool threads live outside Django's request cycle: close connections as it would.
-        close_old_connections()
 
 
 def _slide(call: ApiCall) -> str:
@@ -80,7 +44,7 @@ def _box(call: ApiCall) -> tuple[int, int]:
 
 async def tile(call: ApiCall) -> HttpResponse:
     params = call.params
-    image = await _read(
+    image = await run_blocking(
         engine.tile,
         _slide(call),
         params.integer("x", 0, minimum=0),
@@ -93,17 +57,17 @@ async def tile(call: ApiCall) -> HttpResponse:
 
 
 async def thumbnail(call: ApiCall) -> HttpResponse:
-    image = await _render(engine.thumbnail, _slide(call), *_box(call))
+    image = await run_rendering(engine.thumbnail, _slide(call), *_box(call))
     return image_response(call.request, image, max_age=IMAGE_MAX_AGE)
 
 
 async def barcode(call: ApiCall) -> HttpResponse:
-    image = await _render(engine.label, _slide(call), *_box(call))
+    image = await run_rendering(engine.label, _slide(call), *_box(call))
     return image_response(call.request, image, max_age=IMAGE_MAX_AGE)
 
 
 async def macro(call: ApiCall) -> HttpResponse:
-    image = await _render(engine.macro, _slide(call), *_box(call))
+    image = await run_rendering(engine.macro, _slide(call), *_box(call))
     return image_response(call.request, image, max_age=IMAGE_MAX_AGE)
 
 
@@ -127,7 +91,7 @@ async def region(call: ApiCall) -> HttpResponse:
     fmt, quality = params.image_format(), params.quality()
     assert call.session is not None
     with regions_in_flight.slot(call.session.user_id):
-        image = await _render(
+        image = await run_rendering(
             _turned_region,
             _slide(call),
             (params.integer("x", 0, minimum=0), params.integer("y", 0, minimum=0), width, height),
