@@ -330,10 +330,7 @@ class RemoteClient:
             raise BadAnswer(f"The tile server's answer to {endpoint} is not JSON.") from None
         if isinstance(value, dict) and "d" in value and len(value) == 1:
             value = value["d"]  # PMA.core 1.x wrapped answers in {"d": ...}
-        if isinstance(value, dict) and "Code" in value:
-            raise errors.from_wire(value.get("Code"), value.get("Message"), response.status)
-        if response.status != 200:
-            raise _status_error(self, response.status)
+        self._refuse_errors(value, response.status)
         return value
 
     def _image(self, endpoint: str, params: dict[str, Any]) -> EncodedImage:
@@ -345,11 +342,16 @@ class RemoteClient:
             value = json.loads(response.data)
         except ValueError:
             value = None
-        if isinstance(value, dict) and "Code" in value:
-            raise errors.from_wire(value.get("Code"), value.get("Message"), response.status)
-        if response.status != 200:
-            raise _status_error(self, response.status)
+        self._refuse_errors(value, response.status)
         raise BadAnswer(f"The tile server's answer to {endpoint} is not an image.")
+
+    def _refuse_errors(self, value: Any, status: int) -> None:
+        """Raise what an answer says went wrong: a `{Code, Message}` object (with any status,
+        200 included), else a status other than 200."""
+        if isinstance(value, dict) and "Code" in value:
+            raise errors.from_wire(value.get("Code"), value.get("Message"), status)
+        if status != 200:
+            raise _status_error(self, status)
 
     def _request(
         self,
