@@ -69,7 +69,7 @@ test: install browser engines
 	$(VENV)/bin/ruff format --check .
 	$(call pytest,-m 'not browser' -n 2 --dist loadfile)
 	$(call pytest,$(STUDIO_TESTS) -m 'not browser' -n 2 --dist loadfile --tile-server=remote)
-	$(call scale_out,tests/studio tests/sharing -m 'not browser')
+	$(call scale_out,tests/studio tests/sharing -m 'not browser' -n 2 --dist loadfile)
 	$(call pytest,-m browser)
 	$(call pytest,-m browser --tile-server=remote)
 
