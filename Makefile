@@ -93,7 +93,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: demo
+bench: demo engines
 	$(PY) bench/tiles.py
 	$(PY) bench/tiles.py --remote
 	$(PY) bench/collaboration.py
