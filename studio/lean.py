@@ -81,7 +81,8 @@ class LeanRoutes:
             response = self._guard(request)
             if response is None:
                 response = await view(request, **kwargs)
-                await _keep_alive(request.session)
+                if request.session.accessed:  # a remembered login reads no session at all
+                    await _keep_alive(request.session)
                 if request.session.modified:
                     await request.session.asave()
             response = self.security.process_response(request, response)
