@@ -127,6 +127,8 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
             (ActionParam("shape", "choice", choices=ANNOTATION_SHAPES),),
         ),
         RibbonAction("annotations.export", "button"),
+        RibbonAction("annotations.undo", "button"),
+        RibbonAction("annotations.redo", "button"),
         RibbonAction("panels.toggle", "toggle", (ActionParam("panel", "panel"),)),
         RibbonAction("live.start", "button"),
     )

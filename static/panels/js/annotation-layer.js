@@ -1,75 +1,128 @@
-// A slide's annotations over one OpenSeadragon viewer, drawn and edited with Annotorious.
+// A slide's annotations over one OpenSeadragon viewer, drawn and edited with Annotorious
+// (and its tools plugin for ellipses and lines; annotation-strokes.js for points and
+// freehand outlines).
 //
 //   const layer = new AnnotationLayer(osdViewer, {url, csrfToken});
-//   await layer.load(slidePath); layer.draw("polygon", preset); layer.setVisible(false);
-//   layer.focus(id);
+//   await layer.load(slidePath); layer.draw("ellipse", preset); layer.setVisible(false);
+//   layer.focus(id); await layer.undo(); await layer.redo();
 //
 // The tile server keeps the annotations (through the studio's /annotations/ routes): a
 // shape drawn, moved or deleted here is saved there at once, and the layer then says so
-// with `studio:annotations-changed` ({slide}) on document.body, which the annotations
-// panel listens to. Read-only layers (share links) never write.
+// with `studio:annotations-changed` ({slide, source}) on document.body, which the
+// annotations panel listens to; a change someone else saved (the panel's inline edit)
+// makes the layer load the slide's annotations again. Every change is a step of the
+// layer's history, so undo and redo act on the tile server too. Read-only layers (share
+// links) never write.
 
+import { AnnotationHistory } from "./annotation-history.js";
 import { toShape, toWkt } from "./annotation-shapes.js";
+import { captureStroke } from "./annotation-strokes.js";
 
 const CHANGED_EVENT = "studio:annotations-changed";
+const NOTIFY_EVENT = "studio:notify";
 const DEFAULT_STYLE = { color: "#3399CC", fill: "", lineWidth: 2 };
+// Annotorious' own drawing tools (with the tools plugin) by the ribbon's shape names; a
+// circle is an ellipse drawn with Shift held.
+const TOOLS = { rectangle: "rectangle", polygon: "polygon", ellipse: "ellipse", circle: "ellipse", line: "line" };
+const STROKES = new Set(["freehand", "point"]);
+export const DRAWN_SHAPES = [...Object.keys(TOOLS), ...STROKES];
 // Ids the tile server gave; Annotorious names a shape it has just drawn with a UUID, and
 // forgets it (a "delete") when the saved list replaces it.
 const SAVED_ID = /^\d+$/;
 // Shapes Annotorious would save back differently from how they were stored.
 const KEPT_AS_IS = /^\s*(POINT|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON)|^\s*LINESTRING\s*\(([^,]*,){2,}/i;
+// A saved annotation's fields as the change route takes them, and as the list gives them.
+const FIELDS = {
+  geometry: "geometry",
+  classification: "classification",
+  notes: "notes",
+  color: "color",
+  fillColor: "fill_color",
+  lineThickness: "line_thickness",
+  layerID: "layer_id",
+};
 
 function opacity(hex) {
   return hex && hex.length === 9 ? parseInt(hex.slice(7), 16) / 255 : hex ? 0.25 : 0;
 }
 
+function wireOf(item, keys = Object.keys(FIELDS)) {
+  return Object.fromEntries(keys.map((key) => [key, item[FIELDS[key]]]));
+}
+
 export class AnnotationLayer {
   constructor(viewer, { url, csrfToken = "", readOnly = false } = {}) {
+    this.viewer = viewer;
     this.url = url;
     this.csrfToken = csrfToken;
     this.readOnly = readOnly;
     this.slide = null;
-    this.styles = new Map(); // annotation id → {color, fill, lineWidth}
-    this.next = { ...DEFAULT_STYLE, classification: "" };
+    this.items = new Map(); // annotation id → the list's item
+    this.next = { ...DEFAULT_STYLE, classification: "", notes: "" };
+    this.history = new AnnotationHistory();
+    // Undo may add an annotation again under a new id: steps hold a reference that follows.
+    this.refs = new Map();
+    this.loading = false;
+    this.stopStroke = null;
     this.anno = window.AnnotoriousOSD.createOSDAnnotator(viewer, {
       drawingEnabled: false,
       userSelectAction: readOnly ? "SELECT" : "EDIT",
       style: (annotation) => this.#style(annotation),
     });
+    window.AnnotoriousTools?.mountPlugin(this.anno);
     if (!readOnly) this.#watchEdits();
+    this.onChanged = (event) => {
+      const { slide, source } = event.detail ?? {};
+      if (source !== this && slide === this.slide) this.load(this.slide);
+    };
+    document.body.addEventListener(CHANGED_EVENT, this.onChanged);
   }
 
   async load(slide) {
+    if (slide !== this.slide) {
+      this.history.clear();
+      this.refs.clear();
+    }
     this.slide = slide;
-    this.anno.clearAnnotations();
-    if (!slide) return;
+    if (!slide) {
+      this.#replace([]);
+      return;
+    }
     const response = await fetch(`${this.url}?${new URLSearchParams({ slide })}`, {
       headers: { Accept: "application/json" },
     });
     if (!response.ok || slide !== this.slide) return;
     const data = await response.json();
-    this.styles.clear();
+    if (slide !== this.slide) return;
+    this.items = new Map(data.annotations.map((item) => [String(item.id), item]));
     const shapes = [];
     for (const item of data.annotations) {
       const selector = toShape(item.geometry);
       if (!selector) continue;
       const id = String(item.id);
-      this.styles.set(id, { color: item.color, fill: item.fill_color, lineWidth: item.line_thickness });
       shapes.push({ id, bodies: [], target: { annotation: id, selector }, locked: KEPT_AS_IS.test(item.geometry) });
     }
-    this.anno.setAnnotations(shapes, true);
+    this.#replace(shapes);
   }
 
-  // Start drawing a `tool` ("rectangle" or "polygon") with a preset's class and colours.
+  // Start drawing a shape (DRAWN_SHAPES) with a preset's class and colours.
   draw(tool, preset = {}) {
     if (this.readOnly) return;
     this.next = {
-      classification: preset.class ?? "",
-      color: (preset.color ?? DEFAULT_STYLE.color).slice(0, 9),
-      fill: preset.fill ?? "",
-      lineWidth: preset.line_width ?? DEFAULT_STYLE.lineWidth,
+      ...this.next,
+      classification: preset.class ?? this.next.classification,
+      color: (preset.color ?? this.next.color).slice(0, 9),
+      fill: preset.fill ?? this.next.fill,
+      lineWidth: preset.line_width ?? this.next.lineWidth,
     };
-    this.anno.setDrawingTool(tool === "rectangle" ? "rectangle" : "polygon");
+    this.stopStroke?.();
+    this.stopStroke = null;
+    if (STROKES.has(tool)) {
+      this.anno.setDrawingEnabled(false);
+      this.stopStroke = captureStroke(this.viewer, tool, (shape) => this.#created(shape));
+      return;
+    }
+    this.anno.setDrawingTool(TOOLS[tool] ?? "polygon");
     this.anno.setDrawingEnabled(true);
   }
 
@@ -82,38 +135,145 @@ export class AnnotationLayer {
     this.anno.setSelected(String(id));
   }
 
+  undo() {
+    return this.#travel("undo");
+  }
+
+  redo() {
+    return this.#travel("redo");
+  }
+
   destroy() {
+    this.stopStroke?.();
+    document.body.removeEventListener(CHANGED_EVENT, this.onChanged);
     this.anno.destroy();
   }
 
+  #replace(shapes) {
+    this.loading = true;
+    try {
+      this.anno.setAnnotations(shapes, true);
+    } finally {
+      this.loading = false;
+    }
+  }
+
   #style(annotation) {
-    const style = this.styles.get(annotation.id) ?? this.next;
+    const item = this.items.get(annotation.id);
+    const style = item ? { color: item.color, fill: item.fill_color, lineWidth: item.line_thickness } : this.next;
+    const color = style.color || DEFAULT_STYLE.color;
     return {
-      stroke: style.color.slice(0, 7),
+      stroke: color.slice(0, 7),
       strokeWidth: style.lineWidth,
-      fill: (style.fill || style.color).slice(0, 7),
+      fill: (style.fill || color).slice(0, 7),
       fillOpacity: opacity(style.fill),
     };
   }
 
   #watchEdits() {
-    this.anno.on("createAnnotation", async (annotation) => {
+    this.anno.on("createAnnotation", (annotation) => {
       this.anno.setDrawingEnabled(false);
+      this.#created(annotation.target.selector);
+    });
+    this.anno.on("updateAnnotation", (annotation) => {
+      if (this.loading || annotation.locked || !SAVED_ID.test(annotation.id)) return;
       const geometry = toWkt(annotation.target.selector);
-      const { classification, color, fill, lineWidth } = this.next;
-      const body = { added: [{ geometry, classification, color, fillColor: fill, lineThickness: lineWidth }] };
-      await this.#post(`${this.url}?${new URLSearchParams({ slide: this.slide })}`, body);
-      await this.load(this.slide); // the server's ids replace Annotorious' own
+      if (geometry) this.#change(annotation.id, { geometry });
     });
-    this.anno.on("updateAnnotation", async (annotation) => {
-      if (annotation.locked || !SAVED_ID.test(annotation.id)) return;
-      const geometry = toWkt(annotation.target.selector);
-      await this.#post(this.#itemUrl(annotation.id, ""), { geometry });
+    this.anno.on("deleteAnnotation", (annotation) => {
+      if (this.loading || !SAVED_ID.test(annotation.id)) return;
+      this.#deleted(annotation.id);
     });
-    this.anno.on("deleteAnnotation", async (annotation) => {
-      if (!SAVED_ID.test(annotation.id)) return;
-      await this.#post(this.#itemUrl(annotation.id, "delete/"));
+  }
+
+  #ref(id) {
+    const key = String(id);
+    if (!this.refs.has(key)) this.refs.set(key, { id: key });
+    return this.refs.get(key);
+  }
+
+  // Adds `draft` (the route's keys) on the tile server; `ref` follows its new id.
+  async #add(draft, ref) {
+    const url = `${this.url}?${new URLSearchParams({ slide: this.slide })}`;
+    const { ids } = await this.#post(url, { added: [draft] });
+    ref.id = String(ids[0]);
+    this.refs.set(ref.id, ref);
+  }
+
+  #update(ref, fields) {
+    return this.#post(this.#itemUrl(ref.id, ""), fields);
+  }
+
+  #remove(ref) {
+    return this.#post(this.#itemUrl(ref.id, "delete/"));
+  }
+
+  async #created(selector) {
+    const geometry = toWkt(selector);
+    if (!geometry) return this.#saved();
+    const { classification, notes, color, fill, lineWidth } = this.next;
+    const draft = { geometry, classification, notes, color, fillColor: fill, lineThickness: lineWidth };
+    const ref = { id: null };
+    await this.#do(() => this.#add(draft, ref), {
+      undo: () => this.#remove(ref),
+      redo: () => this.#add(draft, ref),
     });
+  }
+
+  // Changes fields (the route's keys: classification, notes, color, ...) of annotation `id`.
+  async #change(id, fields) {
+    const item = this.items.get(String(id));
+    if (!item) return;
+    const before = wireOf(item, Object.keys(fields));
+    const ref = this.#ref(id);
+    await this.#do(() => this.#update(ref, fields), {
+      undo: () => this.#update(ref, before),
+      redo: () => this.#update(ref, fields),
+    });
+  }
+
+  async #deleted(id) {
+    const item = this.items.get(String(id));
+    if (!item) return;
+    const ref = this.#ref(id);
+    await this.#do(() => this.#remove(ref), {
+      undo: () => this.#add(wireOf(item), ref),
+      redo: () => this.#remove(ref),
+    });
+  }
+
+  // Does a change now; once the tile server took it, it becomes a step of the history.
+  async #do(action, step) {
+    try {
+      await action();
+      this.history.push(step);
+    } catch (error) {
+      this.#notify(error.message);
+    }
+    await this.#saved();
+  }
+
+  async #travel(how) {
+    if (this.readOnly) return false;
+    let moved = false;
+    try {
+      moved = await this.history[how]();
+      if (!moved) this.#notify(how === "undo" ? "Nothing to undo." : "Nothing to redo.");
+    } catch (error) {
+      this.#notify(error.message);
+    }
+    if (moved) await this.#saved();
+    return moved;
+  }
+
+  // The server's list replaces what Annotorious holds (its ids for the drawn ones too).
+  async #saved() {
+    await this.load(this.slide);
+    document.body.dispatchEvent(new CustomEvent(CHANGED_EVENT, { detail: { slide: this.slide, source: this } }));
+  }
+
+  #notify(message) {
+    document.body.dispatchEvent(new CustomEvent(NOTIFY_EVENT, { detail: { message } }));
   }
 
   #itemUrl(id, suffix) {
@@ -126,10 +286,8 @@ export class AnnotationLayer {
       headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrfToken },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!response.ok) {
-      const message = (await response.json().catch(() => ({}))).error ?? `HTTP ${response.status}`;
-      document.body.dispatchEvent(new CustomEvent("studio:notify", { detail: { message } }));
-    }
-    document.body.dispatchEvent(new CustomEvent(CHANGED_EVENT, { detail: { slide: this.slide } }));
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(answer.error ?? `HTTP ${response.status}`);
+    return answer;
   }
 }

@@ -2,6 +2,7 @@
 // panel contents (htmx fragments, the viewer), the ribbon's tabs and actions, the "More"
 // dialog, and the selected slide. Sets window.cockpitReady once everything is in place.
 
+import { DRAWN_SHAPES } from "./annotation-layer.js";
 import { watchAnnotationsPanels } from "./annotations-panel.js";
 import { bindRibbon, hasAction, isPressed, registerAction, setPressed } from "./actions.js";
 import { watchBrowserPanels } from "./browser-panel.js";
@@ -279,13 +280,18 @@ function registerActions(manager) {
   registerAction("grid.sync", ({ pressed }) => forEachViewer((v) => v.setSync(pressed)));
   registerAction("annotations.draw", ({ shape, preset }) => {
     if (!getSlide()) return notify("Select a slide first.");
-    if (shape && !["rectangle", "polygon"].includes(shape)) {
-      notify(`Drawing a ${shape} is not available yet: use a rectangle or a polygon.`);
+    if (shape && !DRAWN_SHAPES.includes(shape)) {
+      notify(`Drawing a ${shape} is not available yet.`);
       return;
     }
     const detail = { shape: shape ?? "polygon", preset: data.layout.presets?.find((p) => p.class === preset) };
     document.body.dispatchEvent(new CustomEvent("studio:annotations-draw", { detail }));
   });
+  for (const step of ["undo", "redo"]) {
+    registerAction(`annotations.${step}`, () => {
+      document.body.dispatchEvent(new CustomEvent("studio:annotations-history", { detail: { step } }));
+    });
+  }
   registerAction("annotations.export", () => {
     const slide = getSlide();
     if (!slide) return notify("Select a slide first.");

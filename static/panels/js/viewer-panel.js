@@ -20,7 +20,12 @@ import { GridSync } from "./grid-sync.js";
 const OSD = window.OpenSeadragon;
 const SLIDE_EVENT = "studio:slide";
 export const STATE_EVENT = "studio:viewer-state";
-const ANNOTATION_EVENTS = ["studio:annotations-draw", "studio:annotation-focus", "studio:annotations-visible"];
+const ANNOTATION_EVENTS = [
+  "studio:annotations-draw",
+  "studio:annotation-focus",
+  "studio:annotations-visible",
+  "studio:annotations-history",
+];
 const MAX_SIDE = 6;
 const RETRY_MS = 5000;
 const PAN_FRACTION = 0.1; // of the viewport, per arrow key
@@ -188,6 +193,8 @@ class Cell {
     this.data = null;
     this.overview.hidden = true;
     if (this.slideViewer) {
+      this.layer?.destroy();
+      this.layer = null;
       this.panel.sync.forget(this.slideViewer);
       this.slideViewer.destroy();
       this.slideViewer = null;
@@ -304,6 +311,7 @@ class ViewerPanel {
     const layer = this.cells[this.selected]?.layer;
     if (event.type === "studio:annotations-draw") layer?.draw(detail.shape, detail.preset);
     else if (event.type === "studio:annotation-focus") layer?.focus(detail.id);
+    else if (event.type === "studio:annotations-history") layer?.[detail.step === "redo" ? "redo" : "undo"]();
     else if (event.type === "studio:annotations-visible") {
       this.annotationsVisible = Boolean(detail.visible);
       for (const cell of this.cells) cell.layer?.setVisible(this.annotationsVisible);
