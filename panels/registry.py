@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 ItemKind = Literal["button", "toggle"]
-ParamKind = Literal["int", "choice", "layout", "panel"]
+ParamKind = Literal["int", "choice", "layout", "panel", "preset"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class ActionParam:
     """An XML attribute an action reads from its button, e.g. `rows` for `grid.set`.
 
     `choices` lists the allowed values as written in XML (also for ints); `layout` names
-    another layout's id and `panel` a registered panel type.
+    another layout's id, `panel` a registered panel type and `preset` the class of one of
+    the file's annotation presets.
     """
 
     name: str
@@ -85,6 +86,9 @@ ANNOTATION_SHAPES = (
     "arrow",
     "point",
 )
+
+# The shapes an annotation preset may draw with (an arrow is not an annotation of its own).
+PRESET_SHAPES = tuple(shape for shape in ANNOTATION_SHAPES if shape != "arrow")
 
 # The grid viewer stays usable up to this many rows or columns on one screen.
 MAX_GRID_SIDE = 6
@@ -126,6 +130,7 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
             "button",
             (ActionParam("shape", "choice", choices=ANNOTATION_SHAPES),),
         ),
+        RibbonAction("annotations.preset", "button", (ActionParam("preset", "preset"),)),
         RibbonAction("annotations.export", "button"),
         RibbonAction("annotations.undo", "button"),
         RibbonAction("annotations.redo", "button"),

@@ -58,7 +58,9 @@ export class AnnotationLayer {
     this.readOnly = readOnly;
     this.slide = null;
     this.items = new Map(); // annotation id → the list's item
-    this.next = { ...DEFAULT_STYLE, classification: "", notes: "" };
+    // What a shape drawn without a preset gets; `next` is what the shape being drawn gets.
+    this.style = { ...DEFAULT_STYLE, classification: "", notes: "" };
+    this.next = { ...this.style };
     this.history = new AnnotationHistory();
     // Undo may add an annotation again under a new id: steps hold a reference that follows.
     this.refs = new Map();
@@ -105,16 +107,18 @@ export class AnnotationLayer {
     this.#replace(shapes);
   }
 
-  // Start drawing a shape (DRAWN_SHAPES) with a preset's class and colours.
-  draw(tool, preset = {}) {
+  // Start drawing a shape (DRAWN_SHAPES), with a preset's class and colours if one is given.
+  draw(tool, preset = null) {
     if (this.readOnly) return;
-    this.next = {
-      ...this.next,
-      classification: preset.class ?? this.next.classification,
-      color: (preset.color ?? this.next.color).slice(0, 9),
-      fill: preset.fill ?? this.next.fill,
-      lineWidth: preset.line_width ?? this.next.lineWidth,
-    };
+    this.next = preset
+      ? {
+          classification: preset.class ?? "",
+          notes: "",
+          color: (preset.color ?? DEFAULT_STYLE.color).slice(0, 9),
+          fill: preset.fill ?? "",
+          lineWidth: preset.line_width ?? DEFAULT_STYLE.lineWidth,
+        }
+      : { ...this.style };
     this.stopStroke?.();
     this.stopStroke = null;
     if (STROKES.has(tool)) {

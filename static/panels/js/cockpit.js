@@ -287,6 +287,13 @@ function registerActions(manager) {
     const detail = { shape: shape ?? "polygon", preset: data.layout.presets?.find((p) => p.class === preset) };
     document.body.dispatchEvent(new CustomEvent("studio:annotations-draw", { detail }));
   });
+  registerAction("annotations.preset", ({ preset }) => {
+    if (!getSlide()) return notify("Select a slide first.");
+    const found = data.layout.presets?.find((p) => p.class === preset);
+    if (!found) return notify(`This layout has no preset "${preset}".`);
+    const detail = { shape: found.shape ?? "polygon", preset: found };
+    document.body.dispatchEvent(new CustomEvent("studio:annotations-draw", { detail }));
+  });
   for (const step of ["undo", "redo"]) {
     registerAction(`annotations.${step}`, () => {
       document.body.dispatchEvent(new CustomEvent("studio:annotations-history", { detail: { step } }));
