@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ItemKind = Literal["button", "toggle"]
+ItemKind = Literal["button", "toggle", "field"]
 ParamKind = Literal["int", "choice", "layout", "panel", "preset"]
 
 
@@ -68,7 +68,8 @@ class ActionParam:
 @dataclass(frozen=True)
 class RibbonAction:
     name: str
-    # A toggle keeps pressed/unpressed state (navigator on/off); a button fires once.
+    # A toggle keeps pressed/unpressed state (navigator on/off); a button fires once; a
+    # field is an input whose value is handed over when it changes.
     kind: ItemKind
     params: tuple[ActionParam, ...] = ()
 
@@ -86,6 +87,17 @@ ANNOTATION_SHAPES = (
     "arrow",
     "point",
 )
+
+# What an `annotations.style` field sets, on the selected annotation or else the next one,
+# and the input it is shown as.
+ANNOTATION_STYLE_INPUTS: dict[str, dict[str, str | int]] = {
+    "color": {"type": "color"},
+    "fill": {"type": "color"},
+    "fill-opacity": {"type": "range", "min": 0, "max": 100, "step": 5},
+    "line-width": {"type": "number", "min": 1, "max": 20, "step": 1},
+    "class": {"type": "text", "maxlength": 200, "list": "annotation-classes"},
+    "description": {"type": "text", "maxlength": 1000},
+}
 
 # The shapes an annotation preset may draw with (an arrow is not an annotation of its own).
 PRESET_SHAPES = tuple(shape for shape in ANNOTATION_SHAPES if shape != "arrow")
@@ -131,6 +143,13 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
             (ActionParam("shape", "choice", choices=ANNOTATION_SHAPES),),
         ),
         RibbonAction("annotations.preset", "button", (ActionParam("preset", "preset"),)),
+        RibbonAction(
+            "annotations.style",
+            "field",
+            (ActionParam("property", "choice", choices=tuple(ANNOTATION_STYLE_INPUTS)),),
+        ),
+        RibbonAction("annotations.visible", "toggle"),
+        RibbonAction("annotations.labels", "toggle"),
         RibbonAction("annotations.export", "button"),
         RibbonAction("annotations.undo", "button"),
         RibbonAction("annotations.redo", "button"),

@@ -86,6 +86,14 @@ class Toggle(Button):
 
 
 @dataclass(frozen=True)
+class Field(Button):
+    """An input of the ribbon (a colour, a number, a text) whose action takes its value."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "kind": "field"}
+
+
+@dataclass(frozen=True)
 class Group:
     id: str
     label: str

@@ -24,6 +24,7 @@ from panels.layouts.model import (
     Button,
     Column,
     CustomPanel,
+    Field,
     Group,
     Layout,
     Leaf,
@@ -230,6 +231,8 @@ class _Builder:
         }
         if el.tag == "toggle":
             return Toggle(**common, pressed=_boolean(el.get("pressed", "false")))
+        if el.tag == "field":
+            return Field(**common)
         return Button(**common)
 
     def param_value(

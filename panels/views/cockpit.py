@@ -18,6 +18,7 @@ from panels.layouts.loader import DEFAULT_LAYOUT, LoadResult, load_layouts
 from panels.layouts.model import CustomPanel, Layout
 from panels.models import Arrangement, CockpitPreference, UserCustomPanel
 from panels.registry import (
+    ANNOTATION_STYLE_INPUTS,
     CUSTOM_PANEL_TYPE,
     PANEL_TYPES,
     RIBBON_ACTIONS,
@@ -116,6 +117,8 @@ def ribbon_tabs(layout: Layout, result: LoadResult) -> list[dict[str, Any]]:
                 data["disabled"] = target is not None and not usable(target, result)
                 data["current"] = target == layout.id
                 data["aria_shortcut"] = aria_shortcut(item.shortcut)
+                if item.action == "annotations.style":
+                    data["input"] = ANNOTATION_STYLE_INPUTS[str(item.param("property"))]
                 items.append(data)
             groups.append({"id": group.id, "label": group.label, "items": items})
         tabs.append({"id": tab.id, "label": tab.label, "groups": groups})

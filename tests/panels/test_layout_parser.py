@@ -8,7 +8,16 @@ from django.conf import settings
 
 from panels.layouts.builtin import builtin_layout
 from panels.layouts.errors import InvalidLayout, LayoutError
-from panels.layouts.model import Button, Column, CustomPanel, PanelRef, Row, Stack, Toggle
+from panels.layouts.model import (
+    Button,
+    Column,
+    CustomPanel,
+    Field,
+    PanelRef,
+    Row,
+    Stack,
+    Toggle,
+)
 from panels.layouts.parser import MAX_BYTES, parse_layout
 from panels.registry import PANEL_TYPES, RIBBON_ACTIONS
 from tests.panels.conftest import MINIMAL_PANELS, MINIMAL_RIBBON, layout_xml, line_of, write
@@ -283,6 +292,15 @@ BAD_ITEMS = {
         '<button id="b" action="annotations.draw" shape="star" label="Star"/>',
         "attribute 'shape' of action 'annotations.draw' must be one of "
         "rectangle, circle, ellipse, polygon, freehand, line, arrow, point, not 'star'",
+    ),
+    "field action on a button": (
+        '<button id="b" action="annotations.style" property="color" label="Edge"/>',
+        "action 'annotations.style' is a field: use <field>",
+    ),
+    "style property not a choice": (
+        '<field id="b" action="annotations.style" property="opacity" label="Opacity"/>',
+        "attribute 'property' of action 'annotations.style' must be one of "
+        "color, fill, fill-opacity, line-width, class, description, not 'opacity'",
     ),
     "unknown panel to toggle": (
         '<toggle id="b" action="panels.toggle" panel="slidez" label="S"/>',
@@ -601,3 +619,14 @@ def test_the_tls_protocol_layout_offers_each_stage_as_a_preset_button() -> None:
     buttons = [i.param("preset") for i in layout.ribbon.items() if i.action == "annotations.preset"]
     assert buttons == stages
     assert all(p.fill is None or p.fill[-2:] != "FF" for p in layout.presets)
+
+
+def test_a_field_is_parsed_as_an_input_of_the_ribbon(layouts_dir: Path) -> None:
+    item = '<field id="edge" action="annotations.style" property="color" label="Edge"/>'
+    write(layouts_dir / "bad.xml", layout_xml(ribbon=ribbon_with(item)))
+
+    (field,) = parse_layout(layouts_dir / "bad.xml").ribbon.tabs[0].groups[0].items
+
+    assert isinstance(field, Field)
+    assert field.to_dict()["kind"] == "field"
+    assert field.params == (("property", "color"),)

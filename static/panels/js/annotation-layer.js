@@ -5,6 +5,11 @@
 //   const layer = new AnnotationLayer(osdViewer, {url, csrfToken});
 //   await layer.load(slidePath); layer.draw("ellipse", preset); layer.setVisible(false);
 //   layer.focus(id); await layer.undo(); await layer.redo();
+//   layer.setStyle("fill-opacity", "40"); layer.setLabelsVisible(true);
+//
+// setStyle changes the selected annotation (saved at once), or else the style of the next
+// one drawn without a preset; whenever the selection changes the layer says what the
+// ribbon's style fields should show, with `studio:annotation-selected` ({slide, id, values}).
 //
 // The tile server keeps the annotations (through the studio's /annotations/ routes): a
 // shape drawn, moved or deleted here is saved there at once, and the layer then says so
@@ -15,12 +20,14 @@
 // links) never write.
 
 import { AnnotationHistory } from "./annotation-history.js";
+import { AnnotationLabels } from "./annotation-labels.js";
 import { toShape, toWkt } from "./annotation-shapes.js";
 import { captureStroke } from "./annotation-strokes.js";
+import { DEFAULT_STYLE, changedFields, draftOf, fieldValues, opacity, styleOf, withField } from "./annotation-style.js";
 
 const CHANGED_EVENT = "studio:annotations-changed";
+const SELECTED_EVENT = "studio:annotation-selected";
 const NOTIFY_EVENT = "studio:notify";
-const DEFAULT_STYLE = { color: "#3399CC", fill: "", lineWidth: 2 };
 // Annotorious' own drawing tools (with the tools plugin) by the ribbon's shape names; a
 // circle is an ellipse drawn with Shift held.
 const TOOLS = { rectangle: "rectangle", polygon: "polygon", ellipse: "ellipse", circle: "ellipse", line: "line" };
@@ -42,10 +49,6 @@ const FIELDS = {
   layerID: "layer_id",
 };
 
-function opacity(hex) {
-  return hex && hex.length === 9 ? parseInt(hex.slice(7), 16) / 255 : hex ? 0.25 : 0;
-}
-
 function wireOf(item, keys = Object.keys(FIELDS)) {
   return Object.fromEntries(keys.map((key) => [key, item[FIELDS[key]]]));
 }
@@ -59,8 +62,10 @@ export class AnnotationLayer {
     this.slide = null;
     this.items = new Map(); // annotation id → the list's item
     // What a shape drawn without a preset gets; `next` is what the shape being drawn gets.
-    this.style = { ...DEFAULT_STYLE, classification: "", notes: "" };
+    this.style = { ...DEFAULT_STYLE };
     this.next = { ...this.style };
+    this.selectedId = null;
+    this.labels = new AnnotationLabels(viewer);
     this.history = new AnnotationHistory();
     // Undo may add an annotation again under a new id: steps hold a reference that follows.
     this.refs = new Map();
@@ -72,6 +77,7 @@ export class AnnotationLayer {
       style: (annotation) => this.#style(annotation),
     });
     window.AnnotoriousTools?.mountPlugin(this.anno);
+    this.anno.on("selectionChanged", (selected) => this.#selected(selected[0]?.id ?? null));
     if (!readOnly) this.#watchEdits();
     this.onChanged = (event) => {
       const { slide, source } = event.detail ?? {};
@@ -97,6 +103,7 @@ export class AnnotationLayer {
     const data = await response.json();
     if (slide !== this.slide) return;
     this.items = new Map(data.annotations.map((item) => [String(item.id), item]));
+    this.labels.show(data.annotations);
     const shapes = [];
     for (const item of data.annotations) {
       const selector = toShape(item.geometry);
@@ -112,9 +119,9 @@ export class AnnotationLayer {
     if (this.readOnly) return;
     this.next = preset
       ? {
+          ...DEFAULT_STYLE,
           classification: preset.class ?? "",
-          notes: "",
-          color: (preset.color ?? DEFAULT_STYLE.color).slice(0, 9),
+          color: preset.color ?? DEFAULT_STYLE.color,
           fill: preset.fill ?? "",
           lineWidth: preset.line_width ?? DEFAULT_STYLE.lineWidth,
         }
@@ -132,6 +139,23 @@ export class AnnotationLayer {
 
   setVisible(on) {
     this.anno.setVisible(on);
+  }
+
+  setLabelsVisible(on) {
+    this.labels.setVisible(on);
+  }
+
+  // A ribbon style field changed (annotation-style.js names the properties).
+  setStyle(property, value) {
+    const item = this.selectedId && this.items.get(this.selectedId);
+    if (item && !this.readOnly) {
+      const before = styleOf(item);
+      const fields = changedFields(before, withField(before, property, value));
+      if (Object.keys(fields).length) this.#change(this.selectedId, fields);
+      return;
+    }
+    this.style = withField(this.style, property, value);
+    this.next = { ...this.style };
   }
 
   focus(id) {
@@ -164,14 +188,21 @@ export class AnnotationLayer {
 
   #style(annotation) {
     const item = this.items.get(annotation.id);
-    const style = item ? { color: item.color, fill: item.fill_color, lineWidth: item.line_thickness } : this.next;
-    const color = style.color || DEFAULT_STYLE.color;
+    const style = item ? styleOf(item) : this.next;
     return {
-      stroke: color.slice(0, 7),
+      stroke: style.color.slice(0, 7),
       strokeWidth: style.lineWidth,
-      fill: (style.fill || color).slice(0, 7),
+      fill: (style.fill || style.color).slice(0, 7),
       fillOpacity: opacity(style.fill),
     };
+  }
+
+  #selected(id) {
+    this.selectedId = id && SAVED_ID.test(id) ? id : null;
+    const item = this.selectedId && this.items.get(this.selectedId);
+    const values = fieldValues(item ? styleOf(item) : this.style);
+    const detail = { slide: this.slide, id: this.selectedId, values };
+    document.body.dispatchEvent(new CustomEvent(SELECTED_EVENT, { detail }));
   }
 
   #watchEdits() {
@@ -215,8 +246,7 @@ export class AnnotationLayer {
   async #created(selector) {
     const geometry = toWkt(selector);
     if (!geometry) return this.#saved();
-    const { classification, notes, color, fill, lineWidth } = this.next;
-    const draft = { geometry, classification, notes, color, fillColor: fill, lineThickness: lineWidth };
+    const draft = draftOf(this.next, geometry);
     const ref = { id: null };
     await this.#do(() => this.#add(draft, ref), {
       undo: () => this.#remove(ref),
@@ -270,9 +300,15 @@ export class AnnotationLayer {
     return moved;
   }
 
-  // The server's list replaces what Annotorious holds (its ids for the drawn ones too).
+  // The server's list replaces what Annotorious holds (its ids for the drawn ones too); the
+  // annotation that was selected stays so, for the next change of style.
   async #saved() {
+    const selected = this.selectedId;
     await this.load(this.slide);
+    if (selected && this.items.has(selected)) {
+      this.anno.setSelected(selected);
+      this.#selected(selected);
+    }
     document.body.dispatchEvent(new CustomEvent(CHANGED_EVENT, { detail: { slide: this.slide, source: this } }));
   }
 

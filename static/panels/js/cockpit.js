@@ -3,6 +3,7 @@
 // dialog, and the selected slide. Sets window.cockpitReady once everything is in place.
 
 import { DRAWN_SHAPES } from "./annotation-layer.js";
+import { watchAnnotationRibbon } from "./annotation-ribbon.js";
 import { watchAnnotationsPanels } from "./annotations-panel.js";
 import { bindRibbon, hasAction, isPressed, registerAction, setPressed } from "./actions.js";
 import { watchBrowserPanels } from "./browser-panel.js";
@@ -311,6 +312,7 @@ function registerActions(manager) {
     else addPanelOfType(manager, type);
     syncPanelToggles(manager);
   });
+  watchAnnotationRibbon();
   const missing = data.actions.filter((name) => !hasAction(name));
   if (missing.length) console.error("ribbon actions without a handler:", missing);
 }

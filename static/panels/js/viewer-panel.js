@@ -25,6 +25,8 @@ const ANNOTATION_EVENTS = [
   "studio:annotation-focus",
   "studio:annotations-visible",
   "studio:annotations-history",
+  "studio:annotations-style",
+  "studio:annotations-labels",
 ];
 const MAX_SIDE = 6;
 const RETRY_MS = 5000;
@@ -222,6 +224,7 @@ class ViewerPanel {
     this.imageUrl = urls.image_url ?? urls.imageUrl ?? element.dataset.imageUrl ?? "/images/";
     this.annotationsUrl = urls.annotations_url ?? element.dataset.annotationsUrl ?? "/annotations/";
     this.annotationsVisible = true;
+    this.labelsVisible = false;
     this.rows = 1;
     this.columns = 1;
     this.cells = [];
@@ -303,6 +306,7 @@ class ViewerPanel {
     const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
     const layer = new AnnotationLayer(viewer, { url: this.annotationsUrl, csrfToken });
     layer.setVisible(this.annotationsVisible);
+    layer.setLabelsVisible(this.labelsVisible);
     return layer;
   }
 
@@ -312,6 +316,11 @@ class ViewerPanel {
     if (event.type === "studio:annotations-draw") layer?.draw(detail.shape, detail.preset);
     else if (event.type === "studio:annotation-focus") layer?.focus(detail.id);
     else if (event.type === "studio:annotations-history") layer?.[detail.step === "redo" ? "redo" : "undo"]();
+    else if (event.type === "studio:annotations-style") layer?.setStyle(detail.property, detail.value);
+    else if (event.type === "studio:annotations-labels") {
+      this.labelsVisible = Boolean(detail.visible);
+      for (const cell of this.cells) cell.layer?.setLabelsVisible(this.labelsVisible);
+    }
     else if (event.type === "studio:annotations-visible") {
       this.annotationsVisible = Boolean(detail.visible);
       for (const cell of this.cells) cell.layer?.setVisible(this.annotationsVisible);
