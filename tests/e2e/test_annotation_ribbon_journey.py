@@ -84,6 +84,11 @@ def test_style_fields_hide_show_and_labels(browser_page: Page, live_studio: Live
     label = labels.filter(has_text="Marked <b>region</b>")
     label.wait_for(timeout=TIMEOUT_MS)
     assert label.locator("b").count() == 0
+    # Hidden annotations take their labels with them.
+    ribbon.get_by_role("button", name="Annotations", exact=True).click()
+    label.wait_for(state="detached", timeout=TIMEOUT_MS)
+    ribbon.get_by_role("button", name="Annotations", exact=True).click()
+    label.wait_for(timeout=TIMEOUT_MS)
     ribbon.get_by_role("button", name="Labels", exact=True).click()
     label.wait_for(state="detached", timeout=TIMEOUT_MS)
 

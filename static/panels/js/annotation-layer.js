@@ -66,6 +66,8 @@ export class AnnotationLayer {
     this.next = { ...this.style };
     this.selectedId = null;
     this.labels = new AnnotationLabels(viewer);
+    // Labels show when asked for and the annotations themselves are shown.
+    this.shown = { annotations: true, labels: false };
     this.history = new AnnotationHistory();
     // Undo may add an annotation again under a new id: steps hold a reference that follows.
     this.refs = new Map();
@@ -138,11 +140,14 @@ export class AnnotationLayer {
   }
 
   setVisible(on) {
-    this.anno.setVisible(on);
+    this.shown.annotations = Boolean(on);
+    this.anno.setVisible(this.shown.annotations);
+    this.labels.setVisible(this.shown.annotations && this.shown.labels);
   }
 
   setLabelsVisible(on) {
-    this.labels.setVisible(on);
+    this.shown.labels = Boolean(on);
+    this.labels.setVisible(this.shown.annotations && this.shown.labels);
   }
 
   // A ribbon style field changed (annotation-style.js names the properties).
