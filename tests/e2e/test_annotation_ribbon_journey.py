@@ -117,3 +117,12 @@ def test_style_fields_hide_show_and_labels(browser_page: Page, live_studio: Live
         "#000000CC",
         "Renamed",
     )
+
+    # A change of style is a step of the history like any other.
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and bool(CHANGE_URL.search(r.url))
+    ) as undone:
+        ribbon.get_by_role("button", name="Undo").click()
+    assert undone.value.status == 204
+    now = {i["id"]: i for i in page.request.get(url).json()["annotations"]}[item["id"]]
+    assert now["classification"] == "Marked <b>region</b>"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from pmacore.annotation_wire import draft_to_wire
 from pmacore.types import AnnotationDraft
@@ -114,3 +117,31 @@ def test_an_admin_may_edit_everyones_annotations_inline(
     body = json.dumps({"classification": "Necrosis", "notes": ""})
     assert client_for(admin).post(url, body, "application/json").status_code == 204
     assert 'annotation-class-name">Necrosis<' in panel(client_for(owner), annotated_slide)
+
+
+TCGA_WITHOUT_MPP = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "testdata"
+    / "slides"
+    / "aperio"
+    / "tcga-cr-7395-01a-01-ts1.svs"
+)
+
+
+@pytest.mark.embedded_only
+def test_a_ruler_on_a_slide_without_mpp_is_measured_in_pixels(
+    owner: AbstractUser, tmp_path: Path, settings: Settings
+) -> None:
+    if not TCGA_WITHOUT_MPP.exists():
+        pytest.skip(f"{TCGA_WITHOUT_MPP} is missing (shared/testdata)")
+    (tmp_path / "frozen").mkdir()
+    shutil.copy(TCGA_WITHOUT_MPP, tmp_path / "frozen" / "tcga.svs")
+    settings.SLIDES_DIR = tmp_path
+    slide = "frozen/tcga.svs"
+    add(owner, slide, AnnotationDraft("LINESTRING (0 0, 30 40)", "Ruler"))
+
+    html = panel(client_for(owner), slide)
+
+    # A 3-4-5 triangle's long side, in pixels: the slide says nothing of its resolution.
+    assert "50.0 px" in html and "µm" not in html
