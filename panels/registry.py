@@ -151,6 +151,7 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
         RibbonAction("annotations.visible", "toggle"),
         RibbonAction("annotations.labels", "toggle"),
         RibbonAction("annotations.export", "button"),
+        RibbonAction("annotations.delete", "button"),
         RibbonAction("annotations.undo", "button"),
         RibbonAction("annotations.redo", "button"),
         RibbonAction("panels.toggle", "toggle", (ActionParam("panel", "panel"),)),

@@ -44,6 +44,7 @@ def _centre(page: Page) -> tuple[float, float]:
 
 
 SAVE_URL = re.compile(r"/annotations/(\d+/)?(delete/)?\?")
+LIST_URL = re.compile(r"/annotations/\?slide=")
 
 
 def _saving(page: Page) -> Any:
@@ -158,3 +159,42 @@ def test_undo_and_redo_take_a_drawing_back_and_again_on_the_server(
     with _saving(page):
         ribbon.get_by_role("button", name="Redo").click()
     assert _new(before, annotations())["geometry"] == drawn["geometry"]
+
+
+def test_a_deleted_annotation_comes_back_with_undo(
+    browser_page: Page, live_studio: LiveStudio
+) -> None:
+    page = browser_page
+    annotations = _open(page, live_studio, _slides(live_studio)[-4])
+    ribbon = page.get_by_role("navigation", name="Ribbon")
+    x, y = _centre(page)
+    ribbon.get_by_role("button", name="Rectangle").click()
+    before = annotations()
+    # Saved, then shown again as the tile server lists it: only then can it be selected.
+    with _saving(page), page.expect_response(lambda r: bool(LIST_URL.search(r.url))):
+        page.mouse.click(x - 70, y - 70)
+        page.mouse.move(x - 10, y - 10, steps=5)
+        page.mouse.click(x - 10, y - 10)
+    drawn = _new(before, annotations())
+
+    page.locator(f"{CELL} [data-annotations='ready']").wait_for(timeout=TIMEOUT_MS)
+    page.mouse.click(x - 40, y - 40)
+    page.locator(f"{CELL} .a9s-handle").first.wait_for(timeout=TIMEOUT_MS)  # selected
+    with _saving(page) as deleted:
+        page.keyboard.press("Delete")
+    assert deleted.value.ok and f"/annotations/{drawn['id']}/delete/" in deleted.value.url
+    assert drawn["id"] not in {item["id"] for item in annotations()}
+
+    with _saving(page) as undone, page.expect_response(lambda r: bool(LIST_URL.search(r.url))):
+        page.keyboard.press("Control+z")
+    assert undone.value.status == 201
+    back = _new(before, annotations())
+    assert (back["geometry"], back["classification"]) == (drawn["geometry"], "")
+
+    # The ribbon's Delete button does the same to the selected annotation.
+    page.locator(f"{CELL} [data-annotations='ready']").wait_for(timeout=TIMEOUT_MS)
+    page.mouse.click(x - 40, y - 40)
+    page.locator(f"{CELL} .a9s-handle").first.wait_for(timeout=TIMEOUT_MS)
+    with _saving(page) as deleted:
+        ribbon.get_by_role("button", name="Delete").click()
+    assert f"/annotations/{back['id']}/delete/" in deleted.value.url

@@ -5,7 +5,7 @@
 //   const layer = new AnnotationLayer(osdViewer, {url, csrfToken});
 //   await layer.load(slidePath); layer.draw("ellipse", preset); layer.setVisible(false);
 //   layer.focus(id); await layer.undo(); await layer.redo();
-//   layer.setStyle("fill-opacity", "40"); layer.setLabelsVisible(true);
+//   layer.setStyle("fill-opacity", "40"); layer.setLabelsVisible(true); layer.deleteSelected();
 //
 // setStyle changes the selected annotation (saved at once), or else the style of the next
 // one drawn without a preset; whenever the selection changes the layer says what the
@@ -17,7 +17,9 @@
 // annotations panel listens to; a change someone else saved (the panel's inline edit)
 // makes the layer load the slide's annotations again. Every change is a step of the
 // layer's history, so undo and redo act on the tile server too. Read-only layers (share
-// links) never write.
+// links) never write. The viewer's element carries data-annotations="loading" while the
+// list is on its way, "ready" once it is shown and "failed" if it could not be had (tests
+// wait on it).
 
 import { AnnotationHistory } from "./annotation-history.js";
 import { AnnotationLabels } from "./annotation-labels.js";
@@ -98,10 +100,16 @@ export class AnnotationLayer {
       this.#replace([]);
       return;
     }
+    const state = this.viewer.element.dataset;
+    state.annotations = "loading";
     const response = await fetch(`${this.url}?${new URLSearchParams({ slide })}`, {
       headers: { Accept: "application/json" },
     });
-    if (!response.ok || slide !== this.slide) return;
+    if (slide !== this.slide) return;
+    if (!response.ok) {
+      state.annotations = "failed";
+      return;
+    }
     const data = await response.json();
     if (slide !== this.slide) return;
     this.items = new Map(data.annotations.map((item) => [String(item.id), item]));
@@ -114,6 +122,7 @@ export class AnnotationLayer {
       shapes.push({ id, bodies: [], target: { annotation: id, selector }, locked: KEPT_AS_IS.test(item.geometry) });
     }
     this.#replace(shapes);
+    state.annotations = "ready";
   }
 
   // Start drawing a shape (DRAWN_SHAPES), with a preset's class and colours if one is given.
@@ -166,6 +175,16 @@ export class AnnotationLayer {
   focus(id) {
     this.anno.fitBounds({ id: String(id) }, { padding: 40 });
     this.anno.setSelected(String(id));
+  }
+
+  // Deletes the selected annotation on the tile server (undo brings it back).
+  deleteSelected() {
+    if (this.readOnly) return;
+    const id = this.selectedId;
+    if (!id) return this.#notify("Select an annotation to delete first.");
+    this.selectedId = null;
+    this.anno.setSelected();
+    this.#deleted(id);
   }
 
   undo() {

@@ -295,6 +295,9 @@ function registerActions(manager) {
     const detail = { shape: found.shape ?? "polygon", preset: found };
     document.body.dispatchEvent(new CustomEvent("studio:annotations-draw", { detail }));
   });
+  registerAction("annotations.delete", () => {
+    document.body.dispatchEvent(new CustomEvent("studio:annotations-delete"));
+  });
   for (const step of ["undo", "redo"]) {
     registerAction(`annotations.${step}`, () => {
       document.body.dispatchEvent(new CustomEvent("studio:annotations-history", { detail: { step } }));

@@ -25,6 +25,7 @@ const ANNOTATION_EVENTS = [
   "studio:annotation-focus",
   "studio:annotations-visible",
   "studio:annotations-history",
+  "studio:annotations-delete",
   "studio:annotations-style",
   "studio:annotations-labels",
 ];
@@ -317,6 +318,7 @@ class ViewerPanel {
     else if (event.type === "studio:annotation-focus") layer?.focus(detail.id);
     else if (event.type === "studio:annotations-history") layer?.[detail.step === "redo" ? "redo" : "undo"]();
     else if (event.type === "studio:annotations-style") layer?.setStyle(detail.property, detail.value);
+    else if (event.type === "studio:annotations-delete") layer?.deleteSelected();
     else if (event.type === "studio:annotations-labels") {
       this.labelsVisible = Boolean(detail.visible);
       for (const cell of this.cells) cell.layer?.setLabelsVisible(this.labelsVisible);
