@@ -21,9 +21,10 @@
 // list is on its way, "ready" once it is shown and "failed" if it could not be had (tests
 // wait on it).
 
-import { AnnotationHistory } from "./annotation-history.js";
+import { AnnotationEdits } from "./annotation-edits.js";
 import { AnnotationLabels } from "./annotation-labels.js";
 import { toShape, toWkt } from "./annotation-shapes.js";
+import { AnnotationStore, routeFields } from "./annotation-store.js";
 import { captureStroke } from "./annotation-strokes.js";
 import { DEFAULT_STYLE, changedFields, draftOf, fieldValues, opacity, styleOf, withField } from "./annotation-style.js";
 
@@ -40,26 +41,12 @@ export const DRAWN_SHAPES = [...Object.keys(TOOLS), ...STROKES];
 const SAVED_ID = /^\d+$/;
 // Shapes Annotorious would save back differently from how they were stored.
 const KEPT_AS_IS = /^\s*(POINT|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON)|^\s*LINESTRING\s*\(([^,]*,){2,}/i;
-// A saved annotation's fields as the change route takes them, and as the list gives them.
-const FIELDS = {
-  geometry: "geometry",
-  classification: "classification",
-  notes: "notes",
-  color: "color",
-  fillColor: "fill_color",
-  lineThickness: "line_thickness",
-  layerID: "layer_id",
-};
-
-function wireOf(item, keys = Object.keys(FIELDS)) {
-  return Object.fromEntries(keys.map((key) => [key, item[FIELDS[key]]]));
-}
 
 export class AnnotationLayer {
   constructor(viewer, { url, csrfToken = "", readOnly = false } = {}) {
     this.viewer = viewer;
-    this.url = url;
-    this.csrfToken = csrfToken;
+    this.store = new AnnotationStore(url, csrfToken);
+    this.edits = new AnnotationEdits(this.store);
     this.readOnly = readOnly;
     this.slide = null;
     this.items = new Map(); // annotation id → the list's item
@@ -70,9 +57,6 @@ export class AnnotationLayer {
     this.labels = new AnnotationLabels(viewer);
     // Labels show when asked for and the annotations themselves are shown.
     this.shown = { annotations: true, labels: false };
-    this.history = new AnnotationHistory();
-    // Undo may add an annotation again under a new id: steps hold a reference that follows.
-    this.refs = new Map();
     this.loading = false;
     this.stopStroke = null;
     this.anno = window.AnnotoriousOSD.createOSDAnnotator(viewer, {
@@ -91,10 +75,7 @@ export class AnnotationLayer {
   }
 
   async load(slide) {
-    if (slide !== this.slide) {
-      this.history.clear();
-      this.refs.clear();
-    }
+    this.edits.forSlide(slide);
     this.slide = slide;
     if (!slide) {
       this.#replace([]);
@@ -102,15 +83,13 @@ export class AnnotationLayer {
     }
     const state = this.viewer.element.dataset;
     state.annotations = "loading";
-    const response = await fetch(`${this.url}?${new URLSearchParams({ slide })}`, {
-      headers: { Accept: "application/json" },
-    });
-    if (slide !== this.slide) return;
-    if (!response.ok) {
-      state.annotations = "failed";
+    let data;
+    try {
+      data = await this.store.list(slide);
+    } catch {
+      if (slide === this.slide) state.annotations = "failed";
       return;
     }
-    const data = await response.json();
     if (slide !== this.slide) return;
     this.items = new Map(data.annotations.map((item) => [String(item.id), item]));
     this.labels.show(data.annotations);
@@ -245,66 +224,29 @@ export class AnnotationLayer {
     });
   }
 
-  #ref(id) {
-    const key = String(id);
-    if (!this.refs.has(key)) this.refs.set(key, { id: key });
-    return this.refs.get(key);
-  }
-
-  // Adds `draft` (the route's keys) on the tile server; `ref` follows its new id.
-  async #add(draft, ref) {
-    const url = `${this.url}?${new URLSearchParams({ slide: this.slide })}`;
-    const { ids } = await this.#post(url, { added: [draft] });
-    ref.id = String(ids[0]);
-    this.refs.set(ref.id, ref);
-  }
-
-  #update(ref, fields) {
-    return this.#post(this.#itemUrl(ref.id, ""), fields);
-  }
-
-  #remove(ref) {
-    return this.#post(this.#itemUrl(ref.id, "delete/"));
-  }
-
-  async #created(selector) {
+  #created(selector) {
     const geometry = toWkt(selector);
     if (!geometry) return this.#saved();
-    const draft = draftOf(this.next, geometry);
-    const ref = { id: null };
-    await this.#do(() => this.#add(draft, ref), {
-      undo: () => this.#remove(ref),
-      redo: () => this.#add(draft, ref),
-    });
+    return this.#apply(() => this.edits.add(draftOf(this.next, geometry)));
   }
 
-  // Changes fields (the route's keys: classification, notes, color, ...) of annotation `id`.
-  async #change(id, fields) {
+  // Changes fields (the route's keys: geometry, classification, color, ...) of annotation `id`.
+  #change(id, fields) {
     const item = this.items.get(String(id));
     if (!item) return;
-    const before = wireOf(item, Object.keys(fields));
-    const ref = this.#ref(id);
-    await this.#do(() => this.#update(ref, fields), {
-      undo: () => this.#update(ref, before),
-      redo: () => this.#update(ref, fields),
-    });
+    const before = routeFields(item, Object.keys(fields));
+    return this.#apply(() => this.edits.change(id, before, fields));
   }
 
-  async #deleted(id) {
+  #deleted(id) {
     const item = this.items.get(String(id));
     if (!item) return;
-    const ref = this.#ref(id);
-    await this.#do(() => this.#remove(ref), {
-      undo: () => this.#add(wireOf(item), ref),
-      redo: () => this.#remove(ref),
-    });
+    return this.#apply(() => this.edits.remove(id, routeFields(item)));
   }
 
-  // Does a change now; once the tile server took it, it becomes a step of the history.
-  async #do(action, step) {
+  async #apply(edit) {
     try {
-      await action();
-      this.history.push(step);
+      await edit();
     } catch (error) {
       this.#notify(error.message);
     }
@@ -315,7 +257,7 @@ export class AnnotationLayer {
     if (this.readOnly) return false;
     let moved = false;
     try {
-      moved = await this.history[how]();
+      moved = await this.edits[how]();
       if (!moved) this.#notify(how === "undo" ? "Nothing to undo." : "Nothing to redo.");
     } catch (error) {
       this.#notify(error.message);
@@ -338,20 +280,5 @@ export class AnnotationLayer {
 
   #notify(message) {
     document.body.dispatchEvent(new CustomEvent(NOTIFY_EVENT, { detail: { message } }));
-  }
-
-  #itemUrl(id, suffix) {
-    return `${this.url}${encodeURIComponent(id)}/${suffix}?${new URLSearchParams({ slide: this.slide })}`;
-  }
-
-  async #post(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrfToken },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(answer.error ?? `HTTP ${response.status}`);
-    return answer;
   }
 }

@@ -5,6 +5,8 @@
 // form saved a change (`studio:annotations-changed`, {slide, source}). The panel itself is
 // server-rendered (htmx).
 
+import { postJson } from "./annotation-store.js";
+
 const FOCUS_EVENT = "studio:annotation-focus";
 const CHANGED_EVENT = "studio:annotations-changed";
 const NOTIFY_EVENT = "studio:notify";
@@ -19,17 +21,9 @@ async function save(form) {
   button.disabled = true;
   error.hidden = true;
   try {
-    const response = await fetch(form.dataset.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) {
-      const answer = await response.json().catch(() => ({}));
-      throw new Error(answer.error ?? `The change was not saved (HTTP ${response.status}).`);
-    }
+    await postJson(form.dataset.url, body, csrfToken);
   } catch (failure) {
-    const message = failure instanceof TypeError ? "The studio cannot be reached." : failure.message;
+    const message = failure.message;
     error.textContent = message;
     error.hidden = false;
     button.disabled = false;
