@@ -279,13 +279,13 @@ function registerActions(manager) {
   // The viewers report their new state themselves (followViewer), which is saved.
   registerAction("grid.set", ({ rows, columns }) => forEachViewer((v) => v.setGrid(rows, columns)));
   registerAction("grid.sync", ({ pressed }) => forEachViewer((v) => v.setSync(pressed)));
-  registerAction("annotations.draw", ({ shape, preset }) => {
+  registerAction("annotations.draw", ({ shape }) => {
     if (!getSlide()) return notify("Select a slide first.");
     if (shape && !DRAWN_SHAPES.includes(shape)) {
       notify(`Drawing a ${shape} is not available yet.`);
       return;
     }
-    const detail = { shape: shape ?? "polygon", preset: data.layout.presets?.find((p) => p.class === preset) };
+    const detail = { shape: shape ?? "polygon" };
     document.body.dispatchEvent(new CustomEvent("studio:annotations-draw", { detail }));
   });
   registerAction("annotations.preset", ({ preset }) => {
