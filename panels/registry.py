@@ -22,7 +22,8 @@ class PanelType:
     # Slide-aware panels re-render when the selected slide changes.
     slide_aware: bool
     # The URL name of the view that renders the panel's content (loaded with htmx into the
-    # panel), or None for panels the cockpit's JavaScript mounts itself (the viewer).
+    # panel), or None for panels the cockpit's JavaScript mounts itself (the viewer and the
+    # live session).
     # Custom panels are reversed with `layout_id` and `panel_id`, or as USER_CUSTOM_URL_NAME
     # with `pk` for the ones a user defined.
     url_name: str | None
@@ -39,6 +40,7 @@ PANEL_TYPES: dict[str, PanelType] = {
         PanelType("macro", "Macro", slide_aware=True, url_name="panels:macro"),
         PanelType("annotations", "Annotations", slide_aware=True, url_name="panels:annotations"),
         PanelType("shared-links", "Shared links", slide_aware=False, url_name="sharing:panel"),
+        PanelType("live", "Live session", slide_aware=False, url_name=None),
         PanelType("custom", "Custom panel", slide_aware=True, url_name="panels:custom"),
     )
 }

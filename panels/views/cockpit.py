@@ -50,7 +50,10 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "panel_types": [p for p in PANEL_TYPES.values() if p.name != CUSTOM_PANEL_TYPE],
         "user_panels": user_panels,
         "custom_panel_form": UserCustomPanelForm(),
-        "cockpit_data": cockpit_data(request, layout, form.cleaned_data["slide"], user_panels),
+        "cockpit_data": {
+            **cockpit_data(request, layout, form.cleaned_data["slide"], user_panels),
+            "live": form.cleaned_data["live"],
+        },
     }
     return render(request, "panels/cockpit.html", context)
 

@@ -10,6 +10,7 @@ import { watchBrowserPanels } from "./browser-panel.js";
 import { watchCustomPanels } from "./custom-panels.js";
 import { watchRibbon } from "./ribbon.js";
 import { createPanelManager, leafParams } from "./layout.js";
+import { watchLiveSession } from "./live-cockpit.js";
 import { openMoreDialog, watchMoreDialog } from "./more.js";
 import { SLIDE_EVENT, getSlide, selectSlide, watchSelection } from "./selection.js";
 
@@ -20,6 +21,7 @@ const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const viewers = new Map(); // panel id → the viewer panel's controller
 let viewerModule = null;
 let managerRef = null; // the panel manager, once created
+let live = null; // the cockpit's live session (live-cockpit.js)
 
 // ---------------------------------------------------------------- notices
 
@@ -177,6 +179,7 @@ function viewerPanel(host, panelId, params) {
       info_url: data.urls.viewerInfo,
     });
     viewers.set(panelId, viewer);
+    live?.viewerMounted();
     applyViewerToggles(viewer);
     setPressed("grid.sync", Boolean(options.sync));
   });
@@ -192,6 +195,7 @@ function viewerPanel(host, panelId, params) {
 function createContent(host, params, panelApi) {
   host.dataset.panelType = params.type;
   if (params.type === "viewer") return viewerPanel(host, panelApi.id, params);
+  if (params.type === "live") return live.panel(host);
   return fragmentPanel(host, panelApi.id, params);
 }
 
@@ -326,6 +330,15 @@ function main() {
   watchSelection();
   watchAnnotationsPanels();
   followSelection();
+  live = watchLiveSession({
+    getViewer: () => viewers.values().next().value ?? null,
+    showPanel: () => {
+      const open = managerRef.panelsOfType("live");
+      if (open.length) open[0].api.setActive();
+      else addPanelOfType(managerRef, "live");
+      syncPanelToggles(managerRef);
+    },
+  });
   watchBrowserPanels();
   watchCustomPanels((body) => window.htmx.trigger(body, RETRY_EVENT));
   const manager = createPanelManager(document.getElementById("dock"), {
@@ -339,6 +352,7 @@ function main() {
   manager.api.onDidAddPanel(() => syncPanelToggles(manager));
   manager.api.onDidRemovePanel(() => syncPanelToggles(manager));
   syncPanelToggles(manager);
+  if (data.live) live.join(data.live);
 
   const ribbon = document.querySelector("[data-ribbon]");
   watchRibbon(ribbon);

@@ -7,7 +7,8 @@
 // next slide chosen in the browser (`studio:slide` on document.body, or its `detail.cell`).
 // Whenever what it shows changes (grid, slides, sync, selected viewport) the panel says so
 // with `studio:viewer-state` on its element (bubbling), `detail` being getState(); the
-// cockpit keeps it in the saved arrangement and the share dialog shares it.
+// cockpit keeps it in the saved arrangement and the share dialog shares it. A viewport that
+// moves or opens its slide says `studio:viewer-move` ({cell}, bubbling).
 // A slide that cannot be read right now (the studio or tile server is down) shows a banner
 // in its viewport and is retried until it can; one that does not exist (404) says so once.
 // A focused viewport takes + and − (zoom), the arrow keys (pan) and 0 (whole slide).
@@ -20,6 +21,7 @@ import { GridSync } from "./grid-sync.js";
 const OSD = window.OpenSeadragon;
 const SLIDE_EVENT = "studio:slide";
 export const STATE_EVENT = "studio:viewer-state";
+export const MOVE_EVENT = "studio:viewer-move";
 const ANNOTATION_EVENTS = [
   "studio:annotations-draw",
   "studio:annotation-focus",
@@ -409,11 +411,19 @@ class ViewerPanel {
 
   moved(cell) {
     this.sync.moved(cell.slideViewer, this.slideViewers());
+    this.#tellMoved(cell);
   }
 
   opened(cell) {
     if (this.cells[this.selected] === cell) this.sync.leader = cell.slideViewer;
     if (this.sync.on) this.sync.rebase(this.slideViewers());
+    this.#tellMoved(cell);
+  }
+
+  // A viewport moved or opened its slide (a live session's driver sends its view then).
+  #tellMoved(cell) {
+    const detail = { cell: this.cells.indexOf(cell) };
+    this.element.dispatchEvent(new CustomEvent(MOVE_EVENT, { bubbles: true, detail }));
   }
 
   setSync(on) {

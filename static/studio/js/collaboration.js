@@ -18,6 +18,7 @@
 const RECONNECT_MS = [500, 1000, 2000, 4000, 8000];
 const POINTER_FADE_MS = 3000;
 const SEND_INTERVAL_MS = 50;
+const RECENT_CHAT = 50;
 
 export class LiveSession extends EventTarget {
   constructor(name, { url } = {}) {
@@ -29,6 +30,8 @@ export class LiveSession extends EventTarget {
     this.flags = {};
     this.participants = [];
     this.data = {};
+    this.lastViewport = null; // the driver's latest view, for a viewer bound later
+    this.chatLog = []; // the recent chat, for a panel opened after joining
     this.attempt = 0;
     this.closedForGood = false;
     this.#connect();
@@ -102,6 +105,8 @@ export class LiveSession extends EventTarget {
         this.flags = message.session;
         this.participants = message.participants;
         this.data = { ...message.data };
+        this.lastViewport = message.viewport;
+        this.chatLog = [...message.chat];
         this.#status("live", this.flags.paused ? "Paused" : "Live");
         break;
       case "control":
@@ -111,6 +116,12 @@ export class LiveSession extends EventTarget {
       case "participants":
         this.participants = message.participants;
         this.flags = { ...this.flags, driver: message.driver };
+        break;
+      case "viewport":
+        this.lastViewport = message;
+        break;
+      case "chat":
+        this.chatLog = [...this.chatLog, message].slice(-RECENT_CHAT);
         break;
       case "data":
         for (const [key, value] of Object.entries(message.data)) {

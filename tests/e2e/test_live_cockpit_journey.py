@@ -1,0 +1,160 @@
+"""A live session between two cockpits: the owner starts it from the ribbon and drives with
+their own viewer panel; a colleague who opens the join link follows in their cockpit (grid,
+slides, centre, zoom, rotation) and both see the session panel (participants, driver, chat)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.e2e.conftest import COLLEAGUE, LiveStudio
+from tests.e2e.test_viewer_journey import pick_slide
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_MS = 30_000
+FOLLOW_MS = 1_000 + 1_500  # a second to follow, plus the driver's own animation
+# The first viewer panel's state and its selected viewport's view.
+VIEW = """() => {
+    const panel = window.cockpit.viewers.values().next().value;
+    if (!panel) return null;
+    const state = panel.getState();
+    const viewer = panel.viewerAt(state.selectedCell);
+    if (!viewer || !viewer.world.getItemCount()) return null;
+    const v = viewer.viewport;
+    const c = v.getCenter(true);
+    return {rows: state.rows, columns: state.columns, cells: state.cells,
+            selected: state.selectedCell, x: c.x, y: c.y, zoom: v.getZoom(true),
+            rotation: v.getRotation(true)};
+}"""
+SAME_VIEW = (
+    "(want) => {"
+    f"  const got = ({VIEW})();"
+    "  if (!got) return false;"
+    "  const close = (a, b) => Math.abs(a - b) <= 1e-3 * Math.max(1, Math.abs(b));"
+    "  return got.rows === want.rows && got.columns === want.columns"
+    "    && JSON.stringify(got.cells) === JSON.stringify(want.cells)"
+    "    && got.selected === want.selected && close(got.x, want.x) && close(got.y, want.y)"
+    "    && close(got.zoom, want.zoom) && close(got.rotation % 360, want.rotation % 360);"
+    "}"
+)
+
+
+def follows(driver: Page, follower: Page) -> None:
+    """Wait until the follower's viewer panel shows what the driver's shows."""
+    driver.wait_for_function(f"({VIEW})() !== null", timeout=TIMEOUT_MS)
+    want = driver.evaluate(VIEW)
+    follower.wait_for_function(SAME_VIEW, arg=want, timeout=FOLLOW_MS)
+
+
+def settle(page: Page) -> None:
+    page.wait_for_timeout(700)  # the driver's own half-second animation
+
+
+def drive(page: Page, script: str) -> None:
+    page.evaluate(
+        "(script) => { const panel = window.cockpit.viewers.values().next().value;"
+        " const v = panel.viewerAt(panel.getState().selectedCell).viewport;"
+        " new Function('v', 'OpenSeadragon', script)(v, window.OpenSeadragon); }",
+        script,
+    )
+    settle(page)
+
+
+def open_cockpit(page: Page, live_studio: LiveStudio, query: str) -> None:
+    page.goto(f"{live_studio.url}/{query}")
+    page.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+
+
+def start_session(owner: Page, name: str) -> None:
+    owner.get_by_role("button", name="Start live session").click()
+    dialog = owner.locator("#live-dialog")
+    dialog.get_by_label("Session name").fill(name)
+    dialog.get_by_label("Your nickname").fill("Dr Owner")
+    dialog.get_by_role("button", name="Start").click()
+    expect(dialog.get_by_label("Join link")).to_have_value(re.compile(f"/live/{name}/$"))
+    dialog.get_by_role("button", name="Close").click()
+
+
+def session_panel(page: Page) -> Locator:
+    return page.locator(".live-panel-docked")
+
+
+@pytest.fixture
+def colleague(browser: Browser, live_studio: LiveStudio) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    live_studio.login(page, "/", username=COLLEAGUE)
+    yield page
+    context.close()
+
+
+def test_a_colleague_s_cockpit_follows_the_owner_s_cockpit(
+    live_studio: LiveStudio, browser_page: Page, colleague: Page
+) -> None:
+    owner = browser_page
+    slide = pick_slide(live_studio.slides_dir)
+    live_studio.login(owner, "/")
+    open_cockpit(owner, live_studio, f"?slide={quote(slide)}")
+    owner.locator(".viewer-cell[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
+    start_session(owner, "cockpit-board")
+    panel = session_panel(owner)
+    expect(panel.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
+    expect(panel.get_by_role("group", name="Session controls")).to_be_visible()
+
+    # The join link takes a logged-in colleague into their own cockpit, which follows.
+    colleague.goto(f"{live_studio.url}/live/cockpit-board/")
+    colleague.wait_for_url(f"{live_studio.url}/?live=cockpit-board")
+    colleague.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    theirs = session_panel(colleague)
+    expect(theirs.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
+    expect(theirs.locator(".driver")).to_contain_text("Dr Owner (owner)")
+    expect(theirs.get_by_role("group", name="Session controls")).to_be_hidden()
+    follows(owner, colleague)
+    expect(panel.locator('[data-role="participants"]')).to_contain_text(COLLEAGUE)
+
+    # The owner zooms, pans and rotates; the colleague follows.
+    drive(owner, "v.zoomBy(4); v.panBy(new OpenSeadragon.Point(0.05, 0.02));")
+    follows(owner, colleague)
+    owner.get_by_role("button", name="Rotate right").click()
+    settle(owner)
+    follows(owner, colleague)
+
+    # A grid of two with the slide in the second viewport: the grid follows too.
+    owner.get_by_role("tab", name="Grid").click()
+    owner.locator("#ribbon-item-grid-1x2").click()
+    owner.locator(".viewer-cell[data-cell='1']").click()
+    owner.evaluate(
+        "(slide) => document.body.dispatchEvent("
+        "new CustomEvent('studio:slide', {detail: {slide, cell: 1}}))",
+        slide,
+    )
+    owner.locator(".viewer-cell[data-cell='1'][data-ready='true']").wait_for(timeout=TIMEOUT_MS)
+    drive(owner, "v.zoomBy(2);")
+    follows(owner, colleague)
+    assert colleague.evaluate(VIEW)["cells"] == [slide, slide]
+
+    # The colleague moving their own viewer does not move the owner's.
+    before = owner.evaluate(VIEW)
+    drive(colleague, "v.zoomBy(0.5);")
+    owner.wait_for_timeout(500)
+    assert owner.evaluate(VIEW)["zoom"] == pytest.approx(before["zoom"])
+
+    # Chat, both ways, as text.
+    theirs.get_by_placeholder("Message").fill("<i>atypia</i> here?")
+    theirs.get_by_role("button", name="Send").click()
+    expect(panel.locator('[data-role="chat"] li').last).to_contain_text(
+        f"{COLLEAGUE}: <i>atypia</i> here?"
+    )
+
+    # The owner hands control over: now the colleague drives the owner's viewer.
+    panel.locator(f'[data-role="participants"] li:has-text("{COLLEAGUE}")').get_by_role(
+        "button", name="Hand control"
+    ).click()
+    expect(theirs.locator(".driver")).to_contain_text(COLLEAGUE)
+    drive(colleague, "v.panBy(new OpenSeadragon.Point(-0.03, 0.01));")
+    follows(colleague, owner)
