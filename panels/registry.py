@@ -158,6 +158,8 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
         RibbonAction("annotations.redo", "button"),
         RibbonAction("panels.toggle", "toggle", (ActionParam("panel", "panel"),)),
         RibbonAction("live.start", "button"),
+        RibbonAction("live.highlight", "button"),
+        RibbonAction("live.clear", "button"),
     )
 }
 

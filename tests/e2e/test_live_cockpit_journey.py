@@ -66,8 +66,13 @@ def drive(page: Page, script: str) -> None:
 
 
 def open_cockpit(page: Page, live_studio: LiveStudio, query: str) -> None:
+    """The cockpit with one viewport (an earlier journey's grid is kept with the user)."""
     page.goto(f"{live_studio.url}/{query}")
-    page.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    page.wait_for_function("window.cockpit?.viewers.size > 0", timeout=TIMEOUT_MS)
+    page.get_by_role("tab", name="Grid").click()
+    page.locator("#ribbon-item-grid-1x1").click()
+    page.get_by_role("tab", name="Home").click()
+    page.locator(".viewer-cell[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
 
 
 def start_session(owner: Page, name: str) -> None:
@@ -100,7 +105,6 @@ def test_a_colleague_s_cockpit_follows_the_owner_s_cockpit(
     slide = pick_slide(live_studio.slides_dir)
     live_studio.login(owner, "/")
     open_cockpit(owner, live_studio, f"?slide={quote(slide)}")
-    owner.locator(".viewer-cell[data-ready='true']").wait_for(timeout=TIMEOUT_MS)
     start_session(owner, "cockpit-board")
     panel = session_panel(owner)
     expect(panel.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
@@ -158,3 +162,61 @@ def test_a_colleague_s_cockpit_follows_the_owner_s_cockpit(
     expect(theirs.locator(".driver")).to_contain_text(COLLEAGUE)
     drive(colleague, "v.panBy(new OpenSeadragon.Point(-0.03, 0.01));")
     follows(colleague, owner)
+
+
+STORED_ANNOTATIONS = (
+    "(slide) => fetch('/annotations/?' + new URLSearchParams({slide})).then((r) => r.text())"
+)
+
+
+def test_the_driver_s_highlights_show_for_everyone_and_vanish_with_the_session(
+    live_studio: LiveStudio, browser_page: Page, colleague: Page
+) -> None:
+    owner = browser_page
+    slide = pick_slide(live_studio.slides_dir)
+    live_studio.login(owner, "/")
+    open_cockpit(owner, live_studio, f"?slide={quote(slide)}")
+    stored = owner.evaluate(STORED_ANNOTATIONS, slide)
+    start_session(owner, "highlight-board")
+    panel = session_panel(owner)
+    expect(panel.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
+    colleague.goto(f"{live_studio.url}/live/highlight-board/")
+    colleague.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    follows(owner, colleague)
+
+    # A follower is not in control: no drawing for them.
+    colleague.locator("#ribbon-item-live-highlight").click()
+    expect(colleague.locator("#cockpit-toast")).to_have_text(
+        "Only whoever drives draws highlights."
+    )
+    expect(colleague.locator(".live-highlight-drawing")).to_have_count(0)
+
+    # The owner drags a rectangle over their viewer: everyone sees it on the tissue.
+    owner.locator("#ribbon-item-live-highlight").click()
+    box = owner.locator(".viewer-cell[data-cell='0']").bounding_box()
+    assert box
+    owner.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    owner.mouse.down()
+    owner.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=5)
+    owner.mouse.up()
+    expect(owner.locator(".viewer-cell .live-highlight")).to_have_count(1)
+    theirs = colleague.locator(".viewer-cell .live-highlight")
+    expect(theirs).to_have_count(1)
+    expect(theirs).to_be_visible()
+    mine = owner.locator(".viewer-cell .live-highlight").bounding_box()
+    seen = theirs.bounding_box()
+    assert mine and seen
+    assert seen["width"] == pytest.approx(mine["width"], abs=2)
+    assert seen["height"] == pytest.approx(mine["height"], abs=2)
+
+    # Highlights are not annotations: the slide's stored annotations are as they were.
+    assert owner.evaluate(STORED_ANNOTATIONS, slide) == stored
+
+    # The session ends: the highlights go with it.
+    owner.once("dialog", lambda dialog: dialog.accept())
+    panel.get_by_role("button", name="End session").click()
+    expect(session_panel(colleague).locator('[data-role="status"]')).to_have_text(
+        "The session has ended."
+    )
+    expect(theirs).to_have_count(0)
+    expect(owner.locator(".viewer-cell .live-highlight")).to_have_count(0)

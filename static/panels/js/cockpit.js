@@ -269,7 +269,8 @@ function registerActions(manager) {
     syncPanelToggles(manager);
     notify("The panels are back as the layout arranges them.");
   });
-  for (const name of ["share.slide", "share.folder", "share.grid", "share.dialog", "live.start"]) {
+  const relayed = ["share.slide", "share.folder", "share.grid", "share.dialog", "live.start", "live.highlight", "live.clear"];
+  for (const name of relayed) {
     registerAction(name, (params) => {
       const detail = { action: name, params: { ...params, slide: getSlide() } };
       document.body.dispatchEvent(new CustomEvent("studio:action", { detail }));

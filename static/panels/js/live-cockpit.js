@@ -5,17 +5,20 @@
 // (studio/js/live-highlights.js) and fills the "Live session" panel with the session panel
 // (studio/js/live-panel-view.js, as on the session's own page).
 //
-// Whenever the cockpit joins or leaves a session it says `studio:live-session` ({session},
-// null once left) on document.body. Tests and integrations may import currentSession().
+// The ribbon's live.highlight (drag a rectangle over the selected viewport) and live.clear
+// (remove every highlight) arrive as `studio:action`. Whenever the cockpit joins or leaves a
+// session it says `studio:live-session` ({session}, null once left) on document.body.
+// Tests and integrations may import currentSession().
 
 import { joinSession } from "../../studio/js/collaboration.js";
+import { drawHighlight, showHighlights } from "../../studio/js/live-highlights.js";
 import { renderLivePanel } from "../../studio/js/live-panel-view.js";
 import { followInCockpit } from "./live-follow.js";
 
 export const LIVE_EVENT = "studio:live-session";
 const JOIN_EVENT = "studio:live-join";
 
-let current = null; // {session, binding}
+let current = null; // {session, binding, highlights}
 
 export function currentSession() {
   return current?.session ?? null;
@@ -32,14 +35,52 @@ function note(host, text) {
   host.append(p);
 }
 
+function notify(message) {
+  document.body.dispatchEvent(new CustomEvent("studio:notify", { detail: { message } }));
+}
+
+// The viewports of the viewer panel with what they show, for the highlights.
+function viewportsOf(panel) {
+  if (!panel) return [];
+  const { cells } = panel.getState();
+  return cells.map((slide, index) => ({ osd: panel.viewerAt(index), slide })).filter((v) => v.osd && v.slide);
+}
+
 // getViewer(): the viewer panel's controller (or null); showPanel(): brings the Live session
-// panel into view; decorate(session): binds what else follows the session (highlights),
-// returns its stop function.
-export function watchLiveSession({ getViewer, showPanel, decorate = () => () => {} }) {
+// panel into view.
+export function watchLiveSession({ getViewer, showPanel }) {
+  let cancelDrawing = null;
+
+  function highlight() {
+    const session = currentSession();
+    if (!session || session.status === "ended") return notify("Join a live session first.");
+    if (!session.inControl) return notify("Only whoever drives draws highlights.");
+    const panel = getViewer();
+    const { cells, selectedCell } = panel?.getState() ?? { cells: [] };
+    const osd = panel?.viewerAt(selectedCell);
+    if (!osd || !cells[selectedCell]) return notify("Show a slide in the viewer first.");
+    cancelDrawing?.();
+    cancelDrawing = drawHighlight(osd, (shape) => session.highlight(cells[selectedCell], shape));
+  }
+
+  function clearHighlights() {
+    const session = currentSession();
+    if (!session || session.status === "ended") return notify("Join a live session first.");
+    if (!session.inControl) return notify("Only whoever drives clears the highlights.");
+    session.clearHighlights();
+  }
+
+  document.body.addEventListener("studio:action", (event) => {
+    if (event.detail?.action === "live.highlight") highlight();
+    else if (event.detail?.action === "live.clear") clearHighlights();
+  });
+  document.body.addEventListener("studio:viewer-state", () => current?.highlights.refresh());
+
   function leave() {
     if (!current) return;
+    cancelDrawing?.();
     current.binding.stop();
-    current.undecorate();
+    current.highlights.stop();
     current.session.close();
     current = null;
     announce();
@@ -52,7 +93,11 @@ export function watchLiveSession({ getViewer, showPanel, decorate = () => () => 
     }
     leave();
     const session = joinSession(name);
-    current = { session, binding: followInCockpit(session, getViewer), undecorate: decorate(session) };
+    current = {
+      session,
+      binding: followInCockpit(session, getViewer),
+      highlights: showHighlights(session, () => viewportsOf(getViewer())),
+    };
     session.addEventListener("status", (event) => {
       if (event.detail.status === "ended" && current?.session === session) current.binding.stop();
     });
@@ -81,7 +126,7 @@ export function watchLiveSession({ getViewer, showPanel, decorate = () => () => 
         heading.className = "live-panel-title";
         heading.textContent = `Live: ${session.name}`;
         container.append(heading);
-        view = renderLivePanel(container, session, { onLeave: leave });
+        view = renderLivePanel(container, session, { onLeave: leave, onHighlight: highlight, onClear: clearHighlights });
       } else {
         note(container, "Not in a live session. Start one with Home → Live → Start live session, or open a session's join link.");
       }

@@ -30,6 +30,16 @@ function whenOpen(osd) {
   });
 }
 
+// A viewport whose grid just changed is resized by OpenSeadragon on a later frame, keeping
+// its bounds (so changing its zoom): a view is applied once the size has settled.
+async function sizeSettled(osd, frames = 10) {
+  for (let i = 0; i < frames; i++) {
+    const size = osd.viewport.getContainerSize();
+    if (size.x === osd.container.clientWidth && size.y === osd.container.clientHeight) return;
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+}
+
 // The viewport message of what the panel shows, or null while it shows nothing.
 export function viewportMessage(panel) {
   const state = panel.getState();
@@ -62,6 +72,7 @@ export function followInCockpit(session, getPanel) {
   const OSD = window.OpenSeadragon;
   const opening = new Map(); // viewport index → the showSlide we asked for
   let latest = null; // the newest viewport not yet applied
+  let waiting = null; // one that found its viewport still loading its slide
   let running = false;
   let quietUntil = 0;
   let lastSent = 0;
@@ -102,8 +113,12 @@ export function followInCockpit(session, getPanel) {
     const index = arrange(panel, message);
     await opening.get(index);
     const osd = panel.viewerAt(index);
-    if (!osd) return;
+    if (!osd) {
+      waiting = message; // applied when that viewport has opened (studio:viewer-move)
+      return;
+    }
     await whenOpen(osd);
+    await sizeSettled(osd);
     if (!openedNow(osd) || latest) return; // failed, or a newer move is waiting
     const viewport = osd.viewport;
     quietUntil = performance.now() + APPLY_QUIET_MS;
@@ -121,6 +136,7 @@ export function followInCockpit(session, getPanel) {
 
   async function apply(message) {
     if (!message) return;
+    waiting = null;
     latest = message;
     if (running) return;
     running = true;
@@ -163,12 +179,16 @@ export function followInCockpit(session, getPanel) {
   const onControl = () => {
     if (drives()) sendSoon();
   };
+  const onMove = () => {
+    if (waiting) apply(waiting);
+    else sendSoon();
+  };
   session.addEventListener("state", onState);
   session.addEventListener("viewport", onViewport);
   session.addEventListener("control", onControl);
   session.addEventListener("participants", onControl);
   document.body.addEventListener("studio:viewer-state", sendSoon);
-  document.body.addEventListener("studio:viewer-move", sendSoon);
+  document.body.addEventListener("studio:viewer-move", onMove);
 
   return {
     // Once a viewer panel is (re)mounted: a driver shows it, a follower brings it along.
@@ -184,7 +204,7 @@ export function followInCockpit(session, getPanel) {
       session.removeEventListener("control", onControl);
       session.removeEventListener("participants", onControl);
       document.body.removeEventListener("studio:viewer-state", sendSoon);
-      document.body.removeEventListener("studio:viewer-move", sendSoon);
+      document.body.removeEventListener("studio:viewer-move", onMove);
     },
   };
 }

@@ -32,6 +32,7 @@ export class LiveSession extends EventTarget {
     this.data = {};
     this.lastViewport = null; // the driver's latest view, for a viewer bound later
     this.chatLog = []; // the recent chat, for a panel opened after joining
+    this.highlights = []; // the driver's transient highlights, for a viewer bound later
     this.attempt = 0;
     this.closedForGood = false;
     this.#connect();
@@ -61,6 +62,20 @@ export class LiveSession extends EventTarget {
 
   control(action, extra = {}) {
     this.send({ type: "control", action, ...extra });
+  }
+
+  // A transient highlight on a slide (drawn by whoever is in control), shown to everyone,
+  // this participant too; never stored with the slide's annotations.
+  highlight(slide, shape) {
+    const message = { type: "annotation", action: "add", slide, shape, sender: this.me };
+    this.send(message);
+    this.#receive(message);
+  }
+
+  clearHighlights() {
+    const message = { type: "annotation", action: "clear", sender: this.me };
+    this.send(message);
+    this.#receive(message);
   }
 
   close() {
@@ -107,6 +122,7 @@ export class LiveSession extends EventTarget {
         this.data = { ...message.data };
         this.lastViewport = message.viewport;
         this.chatLog = [...message.chat];
+        this.highlights = [...(message.annotations ?? [])];
         this.#status("live", this.flags.paused ? "Paused" : "Live");
         break;
       case "control":
@@ -122,6 +138,9 @@ export class LiveSession extends EventTarget {
         break;
       case "chat":
         this.chatLog = [...this.chatLog, message].slice(-RECENT_CHAT);
+        break;
+      case "annotation":
+        this.highlights = message.action === "clear" ? [] : [...this.highlights, message];
         break;
       case "data":
         for (const [key, value] of Object.entries(message.data)) {

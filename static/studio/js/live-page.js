@@ -2,6 +2,7 @@
 // session panel (status, participants and who drives, the owner's controls, chat).
 
 import { followWith, joinSession } from "./collaboration.js";
+import { drawHighlight, showHighlights } from "./live-highlights.js";
 import { renderLivePanel } from "./live-panel-view.js";
 import { createReadout, createViewer } from "./viewer.js";
 
@@ -24,6 +25,7 @@ async function ensureViewer(path) {
   slideViewer = createViewer(element, await fetchSlide(path), { readout: createReadout(stage) });
   stage.querySelector(".live-waiting").hidden = true;
   followWith(session, slideViewer, { openSlide: fetchSlide });
+  highlights.refresh();
   return slideViewer;
 }
 
@@ -40,4 +42,16 @@ session.addEventListener("viewport", (event) => {
   if (!slideViewer) ensureViewer(event.detail.slide).then(() => session.dispatchEvent(new CustomEvent("viewport", { detail: event.detail })));
 });
 
-renderLivePanel(panel.querySelector('[data-role="session-panel"]'), session);
+// The driver's highlights over the viewer; whoever drives draws them from the panel.
+const highlights = showHighlights(session, () =>
+  slideViewer ? [{ osd: slideViewer.viewer, slide: slideViewer.slide.path }] : [],
+);
+let cancelDrawing = null;
+renderLivePanel(panel.querySelector('[data-role="session-panel"]'), session, {
+  onHighlight() {
+    if (!slideViewer) return;
+    cancelDrawing?.();
+    cancelDrawing = drawHighlight(slideViewer.viewer, (shape) => session.highlight(slideViewer.slide.path, shape));
+  },
+  onClear: () => session.clearHighlights(),
+});

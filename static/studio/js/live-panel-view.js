@@ -4,7 +4,8 @@
 // drives (the owner hands control per participant), and the chat. One module for the
 // session's page (live-page.js) and the cockpit's "Live session" panel.
 //
-//   const view = renderLivePanel(container, session, {onLeave});
+//   const view = renderLivePanel(container, session, {onLeave, onHighlight, onClear});
+//   (each optional: a Leave button, and for whoever drives Highlight / Clear highlights)
 //   view.destroy();   // stops listening to the session and empties the container
 //
 // Everything a participant typed is put in as text, never as HTML.
@@ -24,7 +25,7 @@ function button(label, attributes = {}) {
   return el("button", { type: "button", text: label, ...attributes });
 }
 
-function build(session, { onLeave }) {
+function build(session, { onLeave, onHighlight }) {
   const joinUrl = `${location.origin}/live/${encodeURIComponent(session.name)}/`;
   const invite = el(
     "details",
@@ -55,18 +56,30 @@ function build(session, { onLeave }) {
     el("p", { class: "live-status", role: "status", "data-role": "status", text: "Connecting…" }),
     invite,
     controls,
+  ];
+  if (onHighlight) {
+    parts.push(
+      el(
+        "div",
+        { class: "live-controls", role: "group", "aria-label": "Highlights", "data-role": "highlights", hidden: true },
+        button("Highlight", { "data-highlight": "draw", title: "Drag a rectangle everyone sees; it is not saved" }),
+        button("Clear highlights", { "data-highlight": "clear" }),
+      ),
+    );
+  }
+  parts.push(
     el("h2", { text: "Participants" }),
     el("ul", { class: "live-participants", "data-role": "participants" }),
     el("h2", { text: "Chat" }),
     el("ol", { class: "live-chat", "data-role": "chat", "aria-live": "polite" }),
     el("form", { class: "live-chat-form", "data-role": "chat-form" }, text, el("button", { type: "submit", text: "Send" })),
-  ];
+  );
   if (onLeave) parts.push(button("Leave session", { "data-role": "leave", class: "live-leave" }));
   return parts;
 }
 
-export function renderLivePanel(container, session, { onLeave = null } = {}) {
-  const parts = build(session, { onLeave });
+export function renderLivePanel(container, session, { onLeave = null, onHighlight = null, onClear = null } = {}) {
+  const parts = build(session, { onLeave, onHighlight });
   container.append(...parts);
   const part = (role) => container.querySelector(`[data-role="${role}"]`);
   const listeners = [];
@@ -86,6 +99,8 @@ export function renderLivePanel(container, session, { onLeave = null } = {}) {
     invite.hidden = !owner;
     const qr = part("qr");
     if (owner && !qr.src) qr.src = qr.dataset.src;
+    const highlights = part("highlights");
+    if (highlights) highlights.hidden = !session.inControl;
     const controls = part("controls");
     controls.querySelector('[data-control="pause"]').hidden = Boolean(paused);
     controls.querySelector('[data-control="resume"]').hidden = !paused;
@@ -125,6 +140,7 @@ export function renderLivePanel(container, session, { onLeave = null } = {}) {
     showStatus();
   });
   on("control", showStatus);
+  on("participants", showStatus); // who drives changed
   for (const type of ["state", "participants", "control"]) on(type, showParticipants);
   on("state", (event) => {
     part("chat").replaceChildren();
@@ -152,6 +168,11 @@ export function renderLivePanel(container, session, { onLeave = null } = {}) {
     input.value = "";
   });
   part("leave")?.addEventListener("click", () => onLeave());
+  part("highlights")?.addEventListener("click", (event) => {
+    const action = event.target.closest("button[data-highlight]")?.dataset.highlight;
+    if (action === "draw") onHighlight();
+    else if (action === "clear") onClear?.();
+  });
 
   // A session already under way (the panel was opened after joining) is drawn at once.
   if (session.me) {
