@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
 
 from tests.e2e.conftest import COLLEAGUE, LiveStudio
 from tests.e2e.test_viewer_journey import pick_slide
@@ -220,3 +220,61 @@ def test_the_driver_s_highlights_show_for_everyone_and_vanish_with_the_session(
     )
     expect(theirs).to_have_count(0)
     expect(owner.locator(".viewer-cell .live-highlight")).to_have_count(0)
+
+
+SESSION = "async () => (await import('/static/panels/js/live-cockpit.js')).currentSession()"
+
+
+def test_a_follower_whose_connection_drops_reconnects_and_follows_again(
+    live_studio: LiveStudio, browser_page: Page, colleague: Page
+) -> None:
+    owner = browser_page
+    slide = pick_slide(live_studio.slides_dir)
+    live_studio.login(owner, "/")
+    open_cockpit(owner, live_studio, f"?slide={quote(slide)}")
+    start_session(owner, "reconnect-board")
+    panel = session_panel(owner)
+    expect(panel.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
+
+    # The colleague's sockets pass through to the studio, unless the network is "down".
+    network = {"down": False}
+
+    def route(socket: WebSocketRoute) -> None:
+        if network["down"]:
+            socket.close()
+        else:
+            socket.connect_to_server()
+
+    colleague.route_web_socket(re.compile(r"/ws/collaboration/"), route)
+    colleague.goto(f"{live_studio.url}/live/reconnect-board/")
+    colleague.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    theirs = session_panel(colleague)
+    status = theirs.locator('[data-role="status"]')
+    expect(status).to_have_text("Live", timeout=TIMEOUT_MS)
+    follows(owner, colleague)
+
+    # The connection drops and stays down a while: the page says so.
+    network["down"] = True
+    colleague.evaluate(f"async () => (await ({SESSION})()).socket.close()")
+    expect(status).to_have_attribute("data-status", "reconnecting")
+    expect(status).to_contain_text("Connection lost")
+    expect(panel.locator('[data-role="participants"]')).not_to_contain_text(COLLEAGUE)
+
+    # Meanwhile the owner moves and chats.
+    drive(owner, "v.zoomBy(3); v.panBy(new OpenSeadragon.Point(0.04, -0.03));")
+    panel.get_by_placeholder("Message").fill("back in a moment")
+    panel.get_by_role("button", name="Send").click()
+    expect(panel.locator('[data-role="chat"] li').last).to_contain_text("back in a moment")
+    expect(status).to_have_attribute("data-status", "reconnecting")
+
+    # The network is back: it reconnects on its own, gets the full state (the view and the
+    # chat it missed) and follows again.
+    network["down"] = False
+    expect(status).to_have_text("Live", timeout=TIMEOUT_MS)
+    follows(owner, colleague)
+    expect(theirs.locator('[data-role="chat"] li').last).to_contain_text(
+        "Dr Owner: back in a moment"
+    )
+    expect(panel.locator('[data-role="participants"]')).to_contain_text(COLLEAGUE)
+    drive(owner, "v.zoomBy(0.5);")
+    follows(owner, colleague)
