@@ -142,6 +142,16 @@ def test_a_colleague_s_cockpit_follows_the_owner_s_cockpit(
     follows(owner, colleague)
     assert colleague.evaluate(VIEW)["cells"] == [slide, slide]
 
+    # The colleague's pointer shows on the owner's viewer, with their name.
+    box = colleague.locator(".viewer-cell[data-cell='1']").bounding_box()
+    assert box
+    for step in range(5):
+        colleague.mouse.move(box["x"] + box["width"] / 2 + step * 10, box["y"] + box["height"] / 2)
+        colleague.wait_for_timeout(60)
+    pointer = owner.locator(".viewer-cell[data-cell='1'] .live-pointer", has_text=COLLEAGUE)
+    expect(pointer).to_be_visible()
+    expect(pointer).not_to_have_class(re.compile("faded"))
+
     # The colleague moving their own viewer does not move the owner's.
     before = owner.evaluate(VIEW)
     drive(colleague, "v.zoomBy(0.5);")

@@ -1,8 +1,8 @@
 // The cockpit in a live session. It joins one (the cockpit opened with ?live=NAME, which is
 // where the join link takes logged-in users, or `studio:live-join` {name} on document.body,
 // which the Start live session dialog sends), binds the viewer panel to it (live-follow.js:
-// it follows the driver and, in control, leads), shows the driver's highlights
-// (studio/js/live-highlights.js) and fills the "Live session" panel with the session panel
+// it follows the driver and, in control, leads), shows everyone's pointers and the driver's
+// highlights (studio/js/live-highlights.js) and fills the "Live session" panel with the session panel
 // (studio/js/live-panel-view.js, as on the session's own page).
 //
 // The ribbon's live.highlight (drag a rectangle over the selected viewport) and live.clear
@@ -10,7 +10,7 @@
 // session it says `studio:live-session` ({session}, null once left) on document.body.
 // Tests and integrations may import currentSession().
 
-import { joinSession } from "../../studio/js/collaboration.js";
+import { joinSession, showPointersOn } from "../../studio/js/collaboration.js";
 import { drawHighlight, showHighlights } from "../../studio/js/live-highlights.js";
 import { renderLivePanel } from "../../studio/js/live-panel-view.js";
 import { followInCockpit } from "./live-follow.js";
@@ -18,7 +18,7 @@ import { followInCockpit } from "./live-follow.js";
 export const LIVE_EVENT = "studio:live-session";
 const JOIN_EVENT = "studio:live-join";
 
-let current = null; // {session, binding, highlights}
+let current = null; // {session, binding, highlights, pointers}
 
 export function currentSession() {
   return current?.session ?? null;
@@ -39,7 +39,7 @@ function notify(message) {
   document.body.dispatchEvent(new CustomEvent("studio:notify", { detail: { message } }));
 }
 
-// The viewports of the viewer panel with what they show, for the highlights.
+// The viewports of the viewer panel with what they show, for highlights and pointers.
 function viewportsOf(panel) {
   if (!panel) return [];
   const { cells } = panel.getState();
@@ -74,13 +74,20 @@ export function watchLiveSession({ getViewer, showPanel }) {
     if (event.detail?.action === "live.highlight") highlight();
     else if (event.detail?.action === "live.clear") clearHighlights();
   });
-  document.body.addEventListener("studio:viewer-state", () => current?.highlights.refresh());
+  // A viewport that shows another slide, or has just opened one (a new viewer), is drawn on.
+  for (const type of ["studio:viewer-state", "studio:viewer-move"]) {
+    document.body.addEventListener(type, () => {
+      current?.highlights.refresh();
+      current?.pointers.refresh();
+    });
+  }
 
   function leave() {
     if (!current) return;
     cancelDrawing?.();
     current.binding.stop();
     current.highlights.stop();
+    current.pointers.stop();
     current.session.close();
     current = null;
     announce();
@@ -97,6 +104,7 @@ export function watchLiveSession({ getViewer, showPanel }) {
       session,
       binding: followInCockpit(session, getViewer),
       highlights: showHighlights(session, () => viewportsOf(getViewer())),
+      pointers: showPointersOn(session, () => viewportsOf(getViewer())),
     };
     session.addEventListener("status", (event) => {
       if (event.detail.status === "ended" && current?.session === session) current.binding.stop();
