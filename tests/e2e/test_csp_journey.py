@@ -26,5 +26,25 @@ def test_pages_run_without_a_policy_violation(browser: Browser, live_studio: Liv
         page.goto(f"{live_studio.url}/viewer/?slide={SLIDE}")
         expect(page.locator(".openseadragon-canvas").first).to_be_visible()
         assert not violations, violations
+
+        # A live session started in the cockpit, and a highlight on the session's page.
+        page.goto(f"{live_studio.url}/")
+        page.get_by_role("button", name="Start live session").click()
+        page.locator("#live-dialog").get_by_label("Session name").fill("csp-board")
+        page.locator("#live-dialog").get_by_role("button", name="Start").click()
+        page.locator("#live-dialog").get_by_role("button", name="Close").click()
+        expect(page.locator('.live-panel-docked [data-role="status"]')).to_have_text("Live")
+        page.goto(f"{live_studio.url}/live/csp-board/watch/?slide={SLIDE}")
+        expect(page.locator('[data-role="status"]')).to_have_text("Live")
+        expect(page.locator(".openseadragon-canvas").first).to_be_visible()
+        page.get_by_role("button", name="Highlight", exact=True).click()
+        box = page.locator("#viewer").bounding_box()
+        assert box
+        page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.4)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=4)
+        page.mouse.up()
+        expect(page.locator("#viewer .live-highlight")).to_have_count(1)
+        assert not violations, violations
     finally:
         context.close()
