@@ -2,8 +2,8 @@
 // where the join link takes logged-in users, or `studio:live-join` {name} on document.body,
 // which the Start live session dialog sends), binds the viewer panel to it (live-follow.js:
 // it follows the driver and, in control, leads), shows everyone's pointers and the driver's
-// highlights (studio/js/live-highlights.js) and fills the "Live session" panel with the session panel
-// (studio/js/live-panel-view.js, as on the session's own page).
+// highlights (studio/js/live-highlights.js) and fills the "Live session" panel with the
+// session panel (studio/js/live-panel-view.js, as on the session's own page).
 //
 // The ribbon's live.highlight (drag a rectangle over the selected viewport) and live.clear
 // (remove every highlight) arrive as `studio:action`. Whenever the cockpit joins or leaves a
