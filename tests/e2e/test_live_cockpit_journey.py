@@ -85,6 +85,18 @@ def start_session(owner: Page, name: str) -> None:
     dialog.get_by_role("button", name="Close").click()
 
 
+def highlight(page: Page) -> None:
+    """Draw a highlight over the first viewport with the ribbon's Highlight button."""
+    page.locator("#ribbon-item-live-highlight").click()
+    box = page.locator(".viewer-cell[data-cell='0']").bounding_box()
+    assert box
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=5)
+    page.mouse.up()
+    expect(page.locator(".viewer-cell .live-highlight")).to_have_count(1)
+
+
 def session_panel(page: Page) -> Locator:
     return page.locator(".live-panel-docked")
 
@@ -202,14 +214,7 @@ def test_the_driver_s_highlights_show_for_everyone_and_vanish_with_the_session(
     expect(colleague.locator(".live-highlight-drawing")).to_have_count(0)
 
     # The owner drags a rectangle over their viewer: everyone sees it on the tissue.
-    owner.locator("#ribbon-item-live-highlight").click()
-    box = owner.locator(".viewer-cell[data-cell='0']").bounding_box()
-    assert box
-    owner.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
-    owner.mouse.down()
-    owner.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=5)
-    owner.mouse.up()
-    expect(owner.locator(".viewer-cell .live-highlight")).to_have_count(1)
+    highlight(owner)
     theirs = colleague.locator(".viewer-cell .live-highlight")
     expect(theirs).to_have_count(1)
     expect(theirs).to_be_visible()
@@ -270,18 +275,20 @@ def test_a_follower_whose_connection_drops_reconnects_and_follows_again(
     expect(status).to_contain_text("Connection lost")
     expect(panel.locator('[data-role="participants"]')).not_to_contain_text(COLLEAGUE)
 
-    # Meanwhile the owner moves and chats.
+    # Meanwhile the owner moves, highlights and chats.
     drive(owner, "v.zoomBy(3); v.panBy(new OpenSeadragon.Point(0.04, -0.03));")
+    highlight(owner)
     panel.get_by_placeholder("Message").fill("back in a moment")
     panel.get_by_role("button", name="Send").click()
     expect(panel.locator('[data-role="chat"] li').last).to_contain_text("back in a moment")
     expect(status).to_have_attribute("data-status", "reconnecting")
 
-    # The network is back: it reconnects on its own, gets the full state (the view and the
-    # chat it missed) and follows again.
+    # The network is back: it reconnects on its own, gets the full state (the view, the
+    # highlight and the chat it missed) and follows again.
     network["down"] = False
     expect(status).to_have_text("Live", timeout=TIMEOUT_MS)
     follows(owner, colleague)
+    expect(colleague.locator(".viewer-cell .live-highlight")).to_have_count(1)
     expect(theirs.locator('[data-role="chat"] li').last).to_contain_text(
         "Dr Owner: back in a moment"
     )
