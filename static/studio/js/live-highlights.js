@@ -17,7 +17,7 @@ const MIN_DRAG_PX = 4;
 export function showHighlights(session, viewers) {
   const OSD = window.OpenSeadragon;
   const drawn = new Map(); // OpenSeadragon viewer → [{mark, element}]
-  const hooked = new WeakSet();
+  const hooked = new Set(); // viewers whose "open" we listen to
 
   function remove(osd) {
     for (const { element } of drawn.get(osd) ?? []) {
@@ -65,6 +65,8 @@ export function showHighlights(session, viewers) {
     refresh,
     stop() {
       for (const type of events) session.removeEventListener(type, refresh);
+      for (const osd of hooked) osd.removeHandler("open", refresh);
+      hooked.clear();
       for (const osd of [...drawn.keys()]) remove(osd);
     },
   };
