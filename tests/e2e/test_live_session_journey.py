@@ -122,5 +122,11 @@ def test_a_guest_follows_the_owner_sees_pointers_and_chats(
         owner.get_by_role("button", name="Clear highlights").click()
         expect(guest.locator("#viewer .live-highlight")).to_have_count(0)
         expect(owner.locator("#viewer .live-highlight")).to_have_count(0)
+
+        # From the keyboard: Highlight, then Enter marks the middle of the view.
+        owner.get_by_role("button", name="Highlight", exact=True).focus()
+        owner.keyboard.press("Enter")
+        owner.keyboard.press("Enter")
+        expect(guest.locator("#viewer .live-highlight")).to_have_count(1)
     finally:
         context.close()

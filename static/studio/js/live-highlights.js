@@ -72,13 +72,18 @@ export function showHighlights(session, viewers) {
   };
 }
 
-// One rectangle dragged over `osd`; Escape cancels. Returns a function that cancels.
+// One rectangle dragged over `osd`; from the keyboard, Enter highlights the middle of the
+// view (half its width and height) and Escape cancels. Returns a function that cancels.
 export function drawHighlight(osd, done) {
   const host = osd.element;
   const layer = document.createElement("div");
   layer.className = "live-highlight-drawing";
   layer.tabIndex = -1;
-  layer.setAttribute("aria-label", "Drag a rectangle to highlight it for everyone; Escape cancels");
+  layer.setAttribute("role", "application");
+  layer.setAttribute(
+    "aria-label",
+    "Drag a rectangle to highlight it for everyone; Enter highlights the middle of the view; Escape cancels",
+  );
   const box = document.createElement("div");
   box.className = "live-highlight live-highlight-preview";
   box.hidden = true;
@@ -94,8 +99,23 @@ export function drawHighlight(osd, done) {
   function finish() {
     layer.remove();
   }
+  // Both corners in viewport coordinates; with the viewer rotated, the rectangle that holds
+  // them.
+  function send(from, to) {
+    const a = osd.viewport.pointFromPixel(from);
+    const b = osd.viewport.pointFromPixel(to);
+    const x = Math.min(a.x, b.x);
+    const y = Math.min(a.y, b.y);
+    done({ kind: "rectangle", x, y, width: Math.abs(a.x - b.x), height: Math.abs(a.y - b.y) });
+  }
   layer.addEventListener("keydown", (event) => {
     if (event.key === "Escape") finish();
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    finish();
+    const { x, y } = osd.viewport.getContainerSize();
+    const OSD = window.OpenSeadragon;
+    send(new OSD.Point(x / 4, y / 4), new OSD.Point((3 * x) / 4, (3 * y) / 4));
   });
   layer.addEventListener("pointerdown", (event) => {
     event.preventDefault();
@@ -120,13 +140,7 @@ export function drawHighlight(osd, done) {
     start = null;
     finish();
     if (Math.abs(end.x - from.x) < MIN_DRAG_PX || Math.abs(end.y - from.y) < MIN_DRAG_PX) return;
-    // Both corners in viewport coordinates; with the viewer rotated, the rectangle that
-    // holds them.
-    const a = osd.viewport.pointFromPixel(from);
-    const b = osd.viewport.pointFromPixel(end);
-    const x = Math.min(a.x, b.x);
-    const y = Math.min(a.y, b.y);
-    done({ kind: "rectangle", x, y, width: Math.abs(a.x - b.x), height: Math.abs(a.y - b.y) });
+    send(from, end);
   });
   return finish;
 }
