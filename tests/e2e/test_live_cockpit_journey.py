@@ -44,11 +44,12 @@ SAME_VIEW = (
 )
 
 
-def follows(driver: Page, follower: Page) -> None:
-    """Wait until the follower's viewer panel shows what the driver's shows."""
+def follows(driver: Page, follower: Page, timeout: int = FOLLOW_MS) -> None:
+    """Wait until the follower's viewer panel shows what the driver's shows (a move: within
+    a second; a slide still to be opened, as on joining: up to TIMEOUT_MS)."""
     driver.wait_for_function(f"({VIEW})() !== null", timeout=TIMEOUT_MS)
     want = driver.evaluate(VIEW)
-    follower.wait_for_function(SAME_VIEW, arg=want, timeout=FOLLOW_MS)
+    follower.wait_for_function(SAME_VIEW, arg=want, timeout=timeout)
 
 
 def settle(page: Page) -> None:
@@ -130,7 +131,7 @@ def test_a_colleague_s_cockpit_follows_the_owner_s_cockpit(
     expect(theirs.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
     expect(theirs.locator(".driver")).to_contain_text("Dr Owner (owner)")
     expect(theirs.get_by_role("group", name="Session controls")).to_be_hidden()
-    follows(owner, colleague)
+    follows(owner, colleague, timeout=TIMEOUT_MS)
     expect(panel.locator('[data-role="participants"]')).to_contain_text(COLLEAGUE)
 
     # The owner zooms, pans and rotates; the colleague follows.
@@ -151,7 +152,7 @@ def test_a_colleague_s_cockpit_follows_the_owner_s_cockpit(
     )
     owner.locator(".viewer-cell[data-cell='1'][data-ready='true']").wait_for(timeout=TIMEOUT_MS)
     drive(owner, "v.zoomBy(2);")
-    follows(owner, colleague)
+    follows(owner, colleague, timeout=TIMEOUT_MS)
     assert colleague.evaluate(VIEW)["cells"] == [slide, slide]
 
     # The colleague's pointer shows on the owner's viewer, with their name.
@@ -204,7 +205,7 @@ def test_the_driver_s_highlights_show_for_everyone_and_vanish_with_the_session(
     expect(panel.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
     colleague.goto(f"{live_studio.url}/live/highlight-board/")
     colleague.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
-    follows(owner, colleague)
+    follows(owner, colleague, timeout=TIMEOUT_MS)
 
     # A follower is not in control: no drawing for them.
     colleague.locator("#ribbon-item-live-highlight").click()
@@ -266,7 +267,7 @@ def test_a_follower_whose_connection_drops_reconnects_and_follows_again(
     theirs = session_panel(colleague)
     status = theirs.locator('[data-role="status"]')
     expect(status).to_have_text("Live", timeout=TIMEOUT_MS)
-    follows(owner, colleague)
+    follows(owner, colleague, timeout=TIMEOUT_MS)
 
     # The connection drops and stays down a while: the page says so.
     network["down"] = True
@@ -287,7 +288,7 @@ def test_a_follower_whose_connection_drops_reconnects_and_follows_again(
     # highlight and the chat it missed) and follows again.
     network["down"] = False
     expect(status).to_have_text("Live", timeout=TIMEOUT_MS)
-    follows(owner, colleague)
+    follows(owner, colleague, timeout=TIMEOUT_MS)
     expect(colleague.locator(".viewer-cell .live-highlight")).to_have_count(1)
     expect(theirs.locator('[data-role="chat"] li').last).to_contain_text(
         "Dr Owner: back in a moment"
