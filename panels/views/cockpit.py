@@ -26,6 +26,7 @@ from panels.registry import (
 )
 from studio.error_pages import error_page
 from studio.forms import form_errors
+from studio.lib.csp import content_security_policy
 
 # Where the viewer panel asks for a slide's size and tile URL (the viewer page's data).
 VIEWER_INFO_URL_NAME = "panels:slide-info-json"
@@ -55,7 +56,9 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "live": form.cleaned_data["live"],
         },
     }
-    return render(request, "panels/cockpit.html", context)
+    response = render(request, "panels/cockpit.html", context)
+    response["Content-Security-Policy"] = content_security_policy(allow_eval=True)
+    return response
 
 
 def usable(layout_id: str, result: LoadResult) -> bool:

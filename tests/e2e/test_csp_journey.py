@@ -27,6 +27,14 @@ def test_pages_run_without_a_policy_violation(browser: Browser, live_studio: Liv
         expect(page.locator(".openseadragon-canvas").first).to_be_visible()
         assert not violations, violations
 
+        # The cockpit with a slide: its annotation layer (PixiJS) starts too.
+        page.goto(f"{live_studio.url}/?slide={SLIDE}")
+        expect(page.locator(".openseadragon-canvas").first).to_be_visible()
+        expect(page.locator("[data-annotations]").first).to_have_attribute(
+            "data-annotations", "ready"
+        )
+        assert not violations, violations
+
         # A live session's page, with a highlight drawn. (The session is started over HTTP:
         # a cockpit showing a slide loads the annotation layer, which is not this journey's.)
         csrf = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
