@@ -10,6 +10,7 @@ import { watchBrowserPanels } from "./browser-panel.js";
 import { watchCustomPanels } from "./custom-panels.js";
 import { watchRibbon } from "./ribbon.js";
 import { createPanelManager, leafParams } from "./layout.js";
+import { watchRegionExtraction } from "./region-extract.js";
 import { watchLiveSession } from "./live-cockpit.js";
 import { openMoreDialog, watchMoreDialog } from "./more.js";
 import { SLIDE_EVENT, getSlide, selectSlide, watchSelection } from "./selection.js";
@@ -330,6 +331,7 @@ function registerActions(manager) {
 function main() {
   watchSelection();
   watchAnnotationsPanels();
+  watchRegionExtraction();
   followSelection();
   live = watchLiveSession({
     getViewer: () => viewers.values().next().value ?? null,
