@@ -21,7 +21,10 @@ def frame_ancestors() -> str:
 
 
 def _add_csp(response: HttpResponseBase) -> HttpResponseBase:
-    response["Content-Security-Policy"] = content_security_policy(frame_ancestors=frame_ancestors())
+    allow_eval = getattr(response, "csp_allow_eval", False)
+    response["Content-Security-Policy"] = content_security_policy(
+        frame_ancestors=frame_ancestors(), allow_eval=allow_eval
+    )
     return response
 
 

@@ -112,7 +112,8 @@ async def annotations(request: HttpRequest, token: str) -> HttpResponseBase:
     async def serve(share: Share, slide: str) -> HttpResponse:
         if not share.include_annotations:
             return text_response(404, "Not found.")
-        return await serve_annotations(OwnerPrincipal(share.owner_id), slide, editable=False)
+        owner = OwnerPrincipal(share.owner_id)
+        return await serve_annotations(owner, slide, editable=False, public_name=ref)
 
-    slide = form.cleaned_data["slide"]
-    return await _through_gate(request, token, slide, serve)
+    ref = form.cleaned_data["slide"]
+    return await _through_gate(request, token, ref, serve)

@@ -268,7 +268,11 @@ def _viewer_page(
         "slide_count": len(refs),
         "back_url": back,
     }
-    return render(request, "sharing/viewer.html", context)
+    response = render(request, "sharing/viewer.html", context)
+    # The annotations are drawn by the cockpit's read-only annotation layer, whose PixiJS
+    # needs eval (studio/lib/csp.py); a link without them keeps the stricter policy.
+    response.csp_allow_eval = share.include_annotations  # type: ignore[attr-defined]
+    return response
 
 
 def _viewer_cell(share: Share, owner: OwnerPrincipal, ref: str) -> dict[str, object]:

@@ -75,9 +75,17 @@ def annotation_groups(items: Sequence[Annotation], info: SlideInfo) -> list[dict
 
 
 async def serve_annotations(
-    principal: Principal, slide: str, *, editable: bool, copies: bool = False
+    principal: Principal,
+    slide: str,
+    *,
+    editable: bool,
+    copies: bool = False,
+    public_name: str | None = None,
 ) -> HttpResponse:
-    """The slide's annotations (or, with `copies`, those of its identical copies elsewhere)."""
+    """The slide's annotations (or, with `copies`, those of its identical copies elsewhere).
+
+    With `public_name` (share links) the slide is named by it and no internal path is sent.
+    """
     try:
         info = await aslide_info(principal, slide)
         if copies:
@@ -89,12 +97,16 @@ async def serve_annotations(
             found = await acall(principal, lambda c, sid: c.annotations(sid, slide))
     except TileServerError as e:
         return text_response(e.status, e.message)
+    items = [annotation_json(item, info) for item in found]
+    if public_name is not None:
+        for item in items:
+            del item["slide"]
     response = JsonResponse(
         {
-            "slide": info.path,
+            "slide": info.path if public_name is None else public_name,
             "unit": unit(info),
             "editable": editable,
-            "annotations": [annotation_json(item, info) for item in found],
+            "annotations": items,
         }
     )
     response["Cache-Control"] = "private, no-cache"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from sharing.models import Share
-from tests.base import frame_ancestors
+from tests.base import csp_directives, frame_ancestors
 from tests.sharing.factory import OTHER_SLIDE, SLIDE, make_share, open_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -204,3 +204,15 @@ def test_share_pages_never_show_internal_paths(
     for page in pages:
         assert page.status_code == 200
         assert b"demo/" not in page.content and b"demo%2F" not in page.content
+
+
+def test_only_a_link_with_annotations_lets_their_layer_use_eval(
+    owner: AbstractUser, client: Client
+) -> None:
+    # The annotation layer's PixiJS needs eval: pages without annotations do without it.
+    plain = client.get(open_url(make_share(owner)))
+    assert csp_directives(plain)["script-src"] == "'self'"
+    assert b"annotorious" not in plain.content
+    annotated = client.get(open_url(make_share(owner, include_annotations=True)))
+    assert csp_directives(annotated)["script-src"] == "'self' 'unsafe-eval'"
+    assert b"annotorious-openseadragon.js" in annotated.content

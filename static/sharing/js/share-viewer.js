@@ -3,6 +3,9 @@
 // share's own routes, and the cockpit's grid synchronization when the grid was shared
 // with sync on.
 //
+// A link that includes annotations shows them with the cockpit's annotation layer, read-only
+// (it never writes; the share's annotation route only reads).
+//
 // A page stays open while its link may expire or be suspended: when a tile fails, when the
 // link's expiry comes and when the page is shown again, it asks the link's status, and once
 // the link is gone it takes the slides away and says why (the tiles already in the
@@ -77,6 +80,15 @@ function watchStatus(data, slideViewers) {
   return check;
 }
 
+async function showAnnotations(slideViewer, slide) {
+  const { AnnotationLayer } = await import("../../panels/js/annotation-layer.js");
+  const layer = new AnnotationLayer(slideViewer.viewer, {
+    url: slide.annotationsUrl.split("?")[0],
+    readOnly: true,
+  });
+  await layer.load(slide.path);
+}
+
 function main() {
   const data = JSON.parse(document.getElementById("share-data").textContent);
   const sync = new GridSync();
@@ -94,6 +106,7 @@ function main() {
       onError: check,
     });
     bindToolbar(slideViewer, stage.querySelector(".viewer-toolbar"));
+    if (slide.annotationsUrl) showAnnotations(slideViewer, slide);
     // The viewport the user last touched leads the others.
     stage.addEventListener("pointerdown", () => (sync.leader = slideViewer), true);
     stage.addEventListener("wheel", () => (sync.leader = slideViewer), { capture: true, passive: true });
