@@ -152,6 +152,7 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
         ),
         RibbonAction("annotations.visible", "toggle"),
         RibbonAction("annotations.labels", "toggle"),
+        RibbonAction("annotations.copies", "button"),
         RibbonAction("annotations.export", "button"),
         RibbonAction("annotations.delete", "button"),
         RibbonAction("annotations.undo", "button"),

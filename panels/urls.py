@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("label/", fragments.associated_image, {"kind": "label"}, name="label"),
     path("macro/", fragments.associated_image, {"kind": "macro"}, name="macro"),
     path("annotations/", fragments.annotations, name="annotations"),
+    path("annotations/copies/", fragments.annotation_copies, name="annotation-copies"),
     path("custom/<str:layout_id>/<str:panel_id>/", custom.layout_panel, name="custom"),
     path("user-custom/<int:pk>/", custom.user_panel, name="user-custom"),
     # The viewer panel.

@@ -229,3 +229,36 @@ def annotations(request: HttpRequest) -> HttpResponse:
             ),
         )
     return render_panel(request, "panels/annotations.html", context)
+
+
+@panel_login_required
+@require_GET
+def annotation_copies(request: HttpRequest) -> HttpResponse:
+    """Annotations made on identical copies of the slide elsewhere (same fingerprint), per
+    copy: what other readers marked on the same tissue (blinded studies, inter-observer
+    variability). Read-only here; each copy links to its own slide."""
+    slide, error = slide_or_error(request)
+    if error:
+        return error
+    copies: dict[str, list[Any]] = {}
+    if slide:
+        try:
+            principal = RequestPrincipal(request)
+            info = slide_info(principal, slide)
+            fingerprint = info.fingerprint
+            found = call(
+                principal, lambda client, sid: client.annotations_by_fingerprint(sid, fingerprint)
+            )
+        except TileServerError as e:
+            return tile_server_failure(request, e, "Annotations")
+        for item in found:
+            if item.slide_path != info.path:
+                copies.setdefault(item.slide_path, []).append(item)
+    context = {
+        "slide": slide,
+        "copies": [
+            {"path": path, "unit": unit(info), "groups": annotation_groups(items, info)}
+            for path, items in sorted(copies.items())
+        ],
+    }
+    return render(request, "panels/_annotation_copies.html", context)

@@ -145,3 +145,38 @@ def test_a_ruler_on_a_slide_without_mpp_is_measured_in_pixels(
 
     # A 3-4-5 triangle's long side, in pixels: the slide says nothing of its resolution.
     assert "50.0 px" in html and "µm" not in html
+
+
+@pytest.mark.embedded_only  # builds its own slides folder, with a copy of a slide
+def test_annotations_on_identical_copies_elsewhere_are_listed_per_copy(
+    owner: AbstractUser, slides_dir: Path, slide_path: str, settings: Settings, tmp_path: Path
+) -> None:
+    shutil.copytree(slides_dir, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "blinded").mkdir()
+    shutil.copy2(tmp_path / slide_path, tmp_path / "blinded" / "case-17.svs")
+    settings.SLIDES_DIR = tmp_path
+    reader = make_user("second-reader")
+    add(reader, "blinded/case-17.svs", AnnotationDraft(SQUARE, "TLS primary follicle"))
+    add(owner, slide_path, AnnotationDraft(SQUARE, "Tumor"))
+    client = client_for(owner)
+
+    assert "On identical copies elsewhere" in panel(client, slide_path)
+    response = client.get(
+        "/panels/annotations/copies/", {"slide": slide_path}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "blinded/case-17.svs" in html and "TLS primary follicle" in html
+    assert "second-reader" in html
+    assert "Tumor" not in html  # the slide's own annotations are the panel's list above
+    # From the copy, the original is the copy elsewhere.
+    html = client.get(
+        "/panels/annotations/copies/", {"slide": "blinded/case-17.svs"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert slide_path in html and "Tumor" in html and "TLS primary" not in html
+
+
+def test_a_slide_without_copies_says_so(owner_client: Client, annotated_slide: str) -> None:
+    response = owner_client.get(
+        "/panels/annotations/copies/", {"slide": annotated_slide}, HTTP_HX_REQUEST="true"
+    )
+    assert "No annotations on identical copies" in response.content.decode()

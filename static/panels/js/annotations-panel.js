@@ -3,7 +3,8 @@
 // description through the studio's change route (the tile server's UpdateAnnotation,
 // which only its author or an admin may call), and the panel reloads when a viewer or the
 // form saved a change (`studio:annotations-changed`, {slide, source}). The panel itself is
-// server-rendered (htmx).
+// server-rendered (htmx); `showCopies` opens its section of the annotations made on
+// identical copies of the slide elsewhere.
 
 import { postJson } from "./annotation-store.js";
 
@@ -32,6 +33,19 @@ async function save(form) {
   }
   const detail = { slide: panel.dataset.slide, source: "annotations-panel" };
   document.body.dispatchEvent(new CustomEvent(CHANGED_EVENT, { detail }));
+}
+
+// Opens the panel's "On identical copies elsewhere" section (it loads its list when
+// opened); the panel may still be on its way, so it is looked for a few times.
+export function showCopies(tries = 50) {
+  const section = document.querySelector("[data-annotations-panel] [data-annotation-copies]");
+  if (section) {
+    section.open = true;
+    section.scrollIntoView({ block: "nearest" });
+    section.querySelector("summary")?.focus();
+  } else if (tries > 0) {
+    setTimeout(() => showCopies(tries - 1), 100);
+  }
 }
 
 export function watchAnnotationsPanels(root = document.body) {

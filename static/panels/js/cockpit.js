@@ -4,7 +4,7 @@
 
 import { DRAWN_SHAPES } from "./annotation-layer.js";
 import { watchAnnotationRibbon } from "./annotation-ribbon.js";
-import { watchAnnotationsPanels } from "./annotations-panel.js";
+import { showCopies, watchAnnotationsPanels } from "./annotations-panel.js";
 import { bindRibbon, hasAction, isPressed, registerAction, setPressed } from "./actions.js";
 import { watchBrowserPanels } from "./browser-panel.js";
 import { watchCustomPanels } from "./custom-panels.js";
@@ -293,6 +293,15 @@ function registerActions(manager) {
     }
     const detail = { shape: shape ?? "polygon" };
     document.body.dispatchEvent(new CustomEvent("studio:annotations-draw", { detail }));
+  });
+  // Annotations made on identical copies of the slide elsewhere: the annotations panel's
+  // section for them, opened (it loads when opened).
+  registerAction("annotations.copies", () => {
+    if (!getSlide()) return notify("Select a slide first.");
+    const open = manager.panelsOfType("annotations");
+    if (open.length) open[0].api.setActive();
+    else addPanelOfType(manager, "annotations");
+    showCopies();
   });
   registerAction("annotations.preset", ({ preset }) => {
     if (!getSlide()) return notify("Select a slide first.");
