@@ -9,6 +9,11 @@ for at most that long. Release deletes the key only while it still holds our tok
 check and the delete are two calls, which is safe because the work under the lock (one
 cache read and one write) takes far less than `ttl`.
 
+Within one process the callers first queue on an asyncio lock of their own per key, so that
+only one of them at a time asks the cache: a hundred coroutines polling the shared lock
+would each take a turn on the thread that carries every cache call, and the lock holder's
+own read and write would wait behind their polls.
+
 A caller that cannot get the lock within `wait` seconds (longer than `ttl`, so only under
 extreme contention) goes ahead without it and the log says so: a lost update of transient
 state is better than a live session that stops answering.
@@ -20,6 +25,7 @@ import asyncio
 import logging
 import secrets
 import time
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -31,11 +37,38 @@ FIRST_PAUSE = 0.001
 LONGEST_PAUSE = 0.02
 
 
+class _Queue:
+    """This process's queue for one key's lock, and how many are in it (gone when none)."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+
+
+# Per event loop (asyncio locks belong to one), per key.
+_local: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Queue]]
+_local = weakref.WeakKeyDictionary()
+
+
 @asynccontextmanager
 async def locked(
     cache: BaseCache, key: str, *, ttl: int = 2, wait: float = 5.0
 ) -> AsyncIterator[bool]:
     """Holds `key`'s lock for the `async with` body; yields whether it got it."""
+    queues = _local.setdefault(asyncio.get_running_loop(), {})
+    queue = queues.setdefault(key, _Queue())
+    queue.users += 1
+    try:
+        async with queue.lock, _shared(cache, key, ttl=ttl, wait=wait) as held:
+            yield held
+    finally:
+        queue.users -= 1
+        if not queue.users:
+            del queues[key]
+
+
+@asynccontextmanager
+async def _shared(cache: BaseCache, key: str, *, ttl: int, wait: float) -> AsyncIterator[bool]:
     lock_key = f"{key}:lock"
     token = secrets.token_hex(8)
     deadline = time.monotonic() + wait

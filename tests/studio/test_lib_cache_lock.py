@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from django.core.cache import cache
 
-from studio.lib.cache_lock import locked
+from studio.lib.cache_lock import _local, locked
 
 
 async def test_a_second_holder_waits_until_the_first_lets_go() -> None:
@@ -51,3 +52,31 @@ async def test_it_goes_ahead_without_a_lock_it_cannot_get_and_leaves_it_alone() 
         assert not held
     assert await cache.aget("lock-test:c:lock") == "someone else"
     await cache.adelete("lock-test:c:lock")
+
+
+async def test_callers_in_one_process_queue_locally_and_ask_the_cache_once_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A hundred coroutines polling the shared lock swamped the thread every cache call
+    # takes (Redis): the holder's own read and write waited behind their polls.
+    asks: list[str] = []
+    original = cache.aadd
+
+    async def counted(key: str, *args: object, **kwargs: object) -> bool:
+        asks.append(key)
+        return await original(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "aadd", counted)
+    inside = 0
+
+    async def one() -> None:
+        nonlocal inside
+        async with locked(cache, "lock-test:crowd") as held:
+            assert held and inside == 0
+            inside += 1
+            await asyncio.sleep(0.001)
+            inside -= 1
+
+    await asyncio.gather(*(one() for _ in range(100)))
+    assert len(asks) == 100  # one successful try each, no polling
+    assert not _local.get(asyncio.get_running_loop())  # the queue is gone once empty
