@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from pmacore.errors import MethodNotAllowed, MethodNotFound, NotAuthenticated, TileServerError
 from pmacore.wire import Params, normalise_endpoint
-from tileserver.api import admin, annotations, browse, images, session, slides
+from tileserver.api import admin, annotations, browse, images, session, slides, transfer
 from tileserver.api.http import ApiCall, error_response, read_params
 from tileserver.models import ApiSession
 
@@ -83,6 +83,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api/json/exportannotations": _sync(annotations.export_annotations),
     "admin/json/createuser": _sync(admin.create_user, WRITE),
     "admin/json/reverselookupuid": _sync(admin.reverse_lookup_uid),
+    "transfer/download": _sync(transfer.download, READ),
     # Image endpoints are async and read slides on a thread pool of their own.
     "tile": Endpoint(images.tile),
     "thumbnail": Endpoint(images.thumbnail),

@@ -1,0 +1,86 @@
+"""Slides for the transfer tests: a demo SVS, a DICOM series of two files (from the shared
+test data, when present) and an MRXS-shaped slide (main file plus data folder), in a
+writable folder served by a live tile server of their own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pma_python import core
+
+from tests.live_server import LiveTileServer, live_tile_server_process
+from tests.tileserver.test_pma_python_sdk import forget_session
+
+TESTDATA = Path(os.environ.get("STUDIO_TESTDATA", "/work/shared/testdata"))
+DICOM_SERIES = TESTDATA / "slides" / "dicom" / "openslide-python_boxes"
+SVS = "lab/svs/case.svs"
+DICOM = "lab/dicom/boxes_0.dcm"
+MRXS = "lab/mrxs/slide.mrxs"
+MRXS_FILES = {
+    "slide.mrxs": b"mrxs main file\n",
+    "slide/Slidedat.ini": b"[GENERAL]\nSLIDE_ID=demo\n",
+    "slide/Index.dat": bytes(range(256)) * 3,
+    "slide/Data0000.dat": os.urandom(300_000),
+}
+
+
+def first_demo_svs(demo_slides_dir: Path) -> Path:
+    return min(demo_slides_dir.rglob("*.svs"))
+
+
+def build_transfer_slides(root: Path, demo_slides_dir: Path) -> Path:
+    (root / "lab" / "svs").mkdir(parents=True)
+    shutil.copyfile(first_demo_svs(demo_slides_dir), root / SVS)
+    mrxs = root / "lab" / "mrxs"
+    for relative, data in MRXS_FILES.items():
+        (mrxs / relative).parent.mkdir(parents=True, exist_ok=True)
+        (mrxs / relative).write_bytes(data)
+    if DICOM_SERIES.is_dir():
+        shutil.copytree(DICOM_SERIES, root / "lab" / "dicom")
+        for copied in (root / "lab" / "dicom").iterdir():
+            copied.chmod(0o644)
+    (root / "lab" / "incoming").mkdir()
+    return root
+
+
+@pytest.fixture(scope="module")
+def transfer_slides_dir(tmp_path_factory: pytest.TempPathFactory, demo_slides_dir: Path) -> Path:
+    return build_transfer_slides(tmp_path_factory.mktemp("transfer-slides"), demo_slides_dir)
+
+
+@pytest.fixture(scope="module")
+def transfer_server(
+    transfer_slides_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveTileServer]:
+    with live_tile_server_process(
+        tmp_path_factory.mktemp("transfer-server"), transfer_slides_dir
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def transfer_session(transfer_server: LiveTileServer) -> Iterator[str]:
+    session_id = core.connect(
+        transfer_server.url, transfer_server.username, transfer_server.password
+    )
+    assert isinstance(session_id, str) and session_id
+    yield session_id
+    forget_session(session_id)
+
+
+def needs_dicom() -> None:
+    if not DICOM_SERIES.is_dir():
+        pytest.skip(f"the shared test data is absent ({DICOM_SERIES})")
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` by its relative path."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
