@@ -84,6 +84,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "admin/json/createuser": _sync(admin.create_user, WRITE),
     "admin/json/reverselookupuid": _sync(admin.reverse_lookup_uid),
     "transfer/download": _sync(transfer.download, READ),
+    "transfer/upload": _sync(transfer.upload, WRITE),
+    "transfer/upload/*": _sync(transfer.upload_step, READ_WRITE),
     # Image endpoints are async and read slides on a thread pool of their own.
     "tile": Endpoint(images.tile),
     "thumbnail": Endpoint(images.thumbnail),
@@ -104,14 +106,27 @@ async def api(request: HttpRequest, endpoint: str) -> HttpResponse:
         return error_response(TileServerError("The tile server failed to answer this request"))
 
 
+# Methods followed by a path part of their own: `transfer/upload/12` is `transfer/upload/*`.
+WITH_TAIL = ("transfer/upload/",)
+
+
+def _split_tail(name: str) -> tuple[str, str]:
+    for prefix in WITH_TAIL:
+        if name.startswith(prefix):
+            return prefix + "*", name[len(prefix) :]
+    return name, ""
+
+
 async def _dispatch(request: HttpRequest, name: str) -> HttpResponse:
+    name, tail = _split_tail(name)
     endpoint = ENDPOINTS.get(name)
     if endpoint is None:
         raise MethodNotFound(f"No such method: {name or '(none)'}")
     if request.method not in endpoint.methods:
         raise MethodNotAllowed(f"{request.method} is not allowed on {name}")
     params = read_params(request)
-    call = ApiCall(request, params, await _session(params) if endpoint.needs_session else None)
+    session = await _session(params) if endpoint.needs_session else None
+    call = ApiCall(request, params, session, tail)
     return await endpoint.handler(call)
 
 

@@ -27,6 +27,7 @@ class ApiCall:
     request: HttpRequest
     params: Params
     session: ApiSession | None = None
+    tail: str = ""  # what follows a method that takes a path part (transfer/Upload/<Id>)
 
     def base_url(self) -> str:
         """The absolute URL of the API root (`.../core/`), as GetImageInfo's `BaseUrl`."""
