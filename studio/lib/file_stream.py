@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -61,6 +61,19 @@ async def read_chunks(
             yield chunk
     finally:
         await asyncio.to_thread(handle.close)
+
+
+async def in_thread(
+    chunks: Iterator[bytes], close: Callable[[], None] | None = None
+) -> AsyncIterator[bytes]:
+    """A blocking iterator (a remote download, a zip being written) pulled one chunk at a
+    time on a worker thread; `close` runs at the end, also when the client goes away."""
+    try:
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+            yield chunk
+    finally:
+        if close is not None:
+            await asyncio.to_thread(close)
 
 
 async def _nothing() -> AsyncIterator[bytes]:

@@ -20,8 +20,10 @@ from pmacore.types import (
     AnnotationDraft,
     EncodedImage,
     Login,
+    SlideFile,
     SlideInfo,
 )
+from studio.tileclient.transfer import FileDownload
 
 
 class TileClient(Protocol):
@@ -94,6 +96,17 @@ class TileClient(Protocol):
     def macro(
         self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
     ) -> EncodedImage: ...
+
+    # --- transfer ----------------------------------------------------------------------
+
+    def slide_files(self, session_id: str, path_or_uid: str) -> list[SlideFile]:
+        """Every file of the slide (`getfilenames`), the main file first."""
+        ...
+
+    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> FileDownload:
+        """One file of the slide (`transfer/Download`), named relative to the slide's folder
+        as `relative_to_slide` gives it; the caller closes it."""
+        ...
 
     # --- annotations (geometry as WKT in full-resolution pixels) ------------------------
 

@@ -20,8 +20,10 @@ from pmacore.types import (
     AnnotationDraft,
     EncodedImage,
     Login,
+    SlideFile,
     SlideInfo,
 )
+from studio.tileclient.transfer import LocalFileDownload
 from tileserver import annotations as annotation_store
 from tileserver import engine
 from tileserver.api import dispatch as api
@@ -129,6 +131,14 @@ class EmbeddedClient:
     ) -> EncodedImage:
         self.check_session(session_id)
         return engine.macro(path_or_uid, width, height)
+
+    def slide_files(self, session_id: str, path_or_uid: str) -> list[SlideFile]:
+        self.check_session(session_id)
+        return engine.slide_files(path_or_uid)
+
+    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> LocalFileDownload:
+        self.check_session(session_id)
+        return LocalFileDownload(relative, engine.slide_member(path_or_uid, relative))
 
     def annotations(self, session_id: str, path_or_uid: str) -> list[Annotation]:
         self.check_session(session_id)

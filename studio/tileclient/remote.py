@@ -47,10 +47,12 @@ from pmacore.types import (
     AnnotationDraft,
     EncodedImage,
     Login,
+    SlideFile,
     SlideInfo,
 )
-from pmacore.wire import normalise_endpoint, slide_info_from_wire
+from pmacore.wire import normalise_endpoint, parse_pma_date, slide_info_from_wire
 from studio.lib.blocking import run_blocking
+from studio.tileclient.transfer import RemoteFileDownload
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +227,48 @@ class RemoteClient:
         if not isinstance(path, str) or not path:
             raise BadAnswer("The tile server did not name the path of this UID.")
         return path
+
+    # --- transfer ----------------------------------------------------------------------
+
+    def slide_files(self, session_id: str, path_or_uid: str) -> list[SlideFile]:
+        params = {"sessionID": session_id, "pathOrUid": path_or_uid}
+        items = self._json("GET", "api/json/getfilenames", params)
+        try:
+            return [
+                SlideFile(
+                    path=str(item["Path"]),
+                    size=int(item["Size"]),
+                    last_modified=parse_pma_date(item["LastModified"]),
+                )
+                for item in items
+            ]
+        except (TypeError, KeyError, ValueError):
+            raise BadAnswer("The tile server's list of a slide's files is unreadable.") from None
+
+    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> RemoteFileDownload:
+        params = {"sessionId": session_id, "image": path_or_uid, "path": relative}
+        url = self._path + "transfer/Download/?" + urlencode(params)
+        try:
+            response = self._pool.urlopen(
+                "GET", url, headers=DEFAULT_HEADERS, retries=False, preload_content=False
+            )
+        except ReadTimeoutError:
+            raise Unavailable(f"{self.name} did not answer in time.") from None
+        except HTTPError:
+            raise Unavailable(f"{self.name} cannot be reached.") from None
+        if response.status != 200:
+            data = response.read()
+            response.release_conn()
+            try:
+                value = json.loads(data)
+            except ValueError:
+                value = None
+            self._refuse_errors(value, response.status)
+        length = response.headers.get("Content-Length", "")
+        if not length.isdigit():
+            response.release_conn()
+            raise BadAnswer(f"{self.name} sent a file without its length.")
+        return RemoteFileDownload(relative, response, int(length))
 
     # --- annotations -------------------------------------------------------------------
 

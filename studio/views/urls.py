@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from panels.views import cockpit
-from studio.views import accounts, annotations, icons, images, live, pages
+from studio.views import accounts, annotations, icons, images, live, pages, transfer
 
 urlpatterns: list[URLPattern] = [
     path("favicon.ico", icons.favicon, name="favicon"),
@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
         live.guest_tile,
         name="live-tile",
     ),
+    path("slides/download/", transfer.download_slide, name="slide-download"),
     path("annotations/", annotations.annotations, name="annotations"),
     path("annotations/copies/", annotations.copies, name="annotation-copies"),
     path("annotations/import/", annotations.import_file, name="annotation-import"),
