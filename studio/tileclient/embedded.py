@@ -8,6 +8,7 @@ Django cache for a minute so that tiles do not query the database each time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import BinaryIO
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,7 +26,7 @@ from pmacore.types import (
 )
 from studio.tileclient.transfer import LocalFileDownload
 from tileserver import annotations as annotation_store
-from tileserver import engine
+from tileserver import engine, uploads
 from tileserver.api import dispatch as api
 from tileserver.models import ApiSession
 
@@ -139,6 +140,18 @@ class EmbeddedClient:
     def download_file(self, session_id: str, path_or_uid: str, relative: str) -> LocalFileDownload:
         self.check_session(session_id)
         return LocalFileDownload(relative, engine.slide_member(path_or_uid, relative))
+
+    def upload_start(self, session_id: str, folder: str, files: Sequence[tuple[str, int]]) -> int:
+        announced = [{"path": path, "length": length} for path, length in files]
+        return uploads.start(self.check_session(session_id), folder, announced).pk
+
+    def upload_file(
+        self, session_id: str, upload_id: int, relative: str, source: BinaryIO, length: int
+    ) -> None:
+        uploads.receive(self.check_session(session_id), upload_id, relative, source)
+
+    def upload_finish(self, session_id: str, upload_id: int) -> str:
+        return uploads.finish(self.check_session(session_id), upload_id).slide_path
 
     def annotations(self, session_id: str, path_or_uid: str) -> list[Annotation]:
         self.check_session(session_id)

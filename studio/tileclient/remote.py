@@ -17,9 +17,10 @@ import hashlib
 import io
 import json
 import logging
+import os
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, BinaryIO
 from urllib.parse import urlencode, urlsplit
 
 import urllib3
@@ -65,6 +66,7 @@ SESSION_CHECK_SECONDS = 60
 SESSION_OWNER_SECONDS = 8 * 3600
 DEFAULT_HEADERS = {"Accept": "application/json", "User-Agent": "SlideStudio"}
 # Headers of a tile server's answer that `/core/` passes on (with body, status, type).
+UPLOAD_CHUNK_BYTES = 1024 * 1024
 FORWARDED_HEADERS = ("Content-Length", "Content-Disposition", "ETag", "Cache-Control")
 
 
@@ -259,16 +261,72 @@ class RemoteClient:
         if response.status != 200:
             data = response.read()
             response.release_conn()
-            try:
-                value = json.loads(data)
-            except ValueError:
-                value = None
-            self._refuse_errors(value, response.status)
+            self._refuse_errors(_json_or_none(data), response.status)
         length = response.headers.get("Content-Length", "")
         if not length.isdigit():
             response.release_conn()
             raise BadAnswer(f"{self.name} sent a file without its length.")
         return RemoteFileDownload(relative, response, int(length))
+
+    def upload_start(self, session_id: str, folder: str, files: Sequence[tuple[str, int]]) -> int:
+        body = {
+            "path": folder,
+            "files": [
+                {"path": path, "length": length, "isMain": index == 0}
+                for index, (path, length) in enumerate(files)
+            ],
+        }
+        reply = self._json(
+            "POST", "transfer/Upload", {"sessionId": session_id}, body=body, retry=False
+        )
+        if not isinstance(reply, dict) or not isinstance(reply.get("Id"), int):
+            raise BadAnswer("The tile server did not give the upload an Id.")
+        if reply.get("UploadType") not in (None, 0, "FileSystem") or reply.get("Urls"):
+            raise BadAnswer(f"{self.name} wants uploads sent to cloud storage: not supported.")
+        return int(reply["Id"])
+
+    def upload_file(
+        self, session_id: str, upload_id: int, relative: str, source: BinaryIO, length: int
+    ) -> None:
+        # The multipart body pma_python sends, streamed: never the whole file in memory.
+        boundary = "studio-" + hashlib.sha256(os.urandom(16)).hexdigest()[:32]
+        name = relative.rpartition("/")[2].replace('"', "")
+        head = (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        tail = f"\r\n--{boundary}--\r\n".encode()
+
+        def body() -> Iterator[bytes]:
+            yield head
+            left = length
+            while left > 0:
+                chunk = source.read(min(left, UPLOAD_CHUNK_BYTES))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                yield chunk
+            yield tail
+
+        params = urlencode({"sessionId": session_id, "path": relative})
+        response = self._send(
+            "POST",
+            f"transfer/Upload/{upload_id}?{params}",
+            body=body(),  # type: ignore[arg-type]
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Content-Length": str(len(head) + length + len(tail)),
+            },
+            retry=False,
+        )
+        self._refuse_errors(_json_or_none(response.data), response.status)
+
+    def upload_finish(self, session_id: str, upload_id: int) -> str:
+        reply = self._json(
+            "GET", f"transfer/Upload/{upload_id}", {"sessionId": session_id}, retry=False
+        )
+        return str(reply.get("Path") or "") if isinstance(reply, dict) else ""
 
     # --- annotations -------------------------------------------------------------------
 
@@ -445,6 +503,13 @@ class RemoteClient:
             time.sleep(pause)
             pause *= 2
         raise AssertionError("unreachable")
+
+
+def _json_or_none(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
 
 
 def _image_params(session_id: str, path_or_uid: str, width: int, height: int) -> dict[str, Any]:

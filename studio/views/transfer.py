@@ -3,18 +3,26 @@ tile-server client, so that it works alike with the embedded server and a remote
 
 `GET /slides/download/?slide=PATH`: a slide of one file as it is; a slide of several
 (an MRXS and its data folder, a DICOM series) as a zip streamed while it is made.
+
+Uploads (static/panels/js/upload.js drives them), JSON answers, errors as `{"error"}`:
+- `POST /slides/upload/` `{"folder", "files": [{"path", "length"}]}` (main file first)
+  → 201 `{"id"}`: the tile server checks rights, paths, size and overwrites here;
+- `POST /slides/upload/<id>/?path=REL` with the file's bytes as the body, one per file;
+- `POST /slides/upload/<id>/finish/` → `{"slide": path}`, or 422 when it is no slide.
 """
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from collections.abc import Iterator
 
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from pmacore.errors import SlideNotFound, TileServerError
+from pmacore.errors import BadRequest, SlideNotFound, TileServerError
 from pmacore.types import SlideFile
 from studio.auth import ais_authenticated
 from studio.forms import SlideForm, form_errors
@@ -80,3 +88,75 @@ def _zip_member(session_id: str, slide: str, file: SlideFile) -> ZipMember:
             download.close()
 
     return ZipMember(name, file.last_modified, chunks)
+
+
+MAX_FILES = 10_000
+
+
+@require_POST
+async def upload_start(request: HttpRequest) -> HttpResponseBase:
+    if not await ais_authenticated(request):
+        return error(401, "Log in to upload slides.")
+    try:
+        folder, files = _announced(request.body)
+        upload_id = await acall(
+            RequestPrincipal(request),
+            lambda client, sid: client.upload_start(sid, folder, files),
+        )
+    except TileServerError as e:
+        return error(e.status, e.message)
+    return JsonResponse({"id": upload_id}, status=201)
+
+
+def _announced(raw: bytes) -> tuple[str, list[tuple[str, int]]]:
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        raise BadRequest("The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    folder, items = body.get("folder"), body.get("files")
+    if not isinstance(folder, str) or not folder:
+        raise BadRequest("Name the folder to upload into.")
+    if not isinstance(items, list) or not items or len(items) > MAX_FILES:
+        raise BadRequest("List the slide's files (at most 10,000).")
+    files = []
+    for item in items:
+        path = item.get("path") if isinstance(item, dict) else None
+        length = item.get("length") if isinstance(item, dict) else None
+        if not isinstance(path, str) or not isinstance(length, int) or isinstance(length, bool):
+            raise BadRequest("Each file needs a path and a length in bytes.")
+        files.append((path, length))
+    return folder, files
+
+
+@require_POST
+async def upload_file(request: HttpRequest, upload_id: int) -> HttpResponseBase:
+    if not await ais_authenticated(request):
+        return error(401, "Log in to upload slides.")
+    relative = request.GET.get("path", "")
+    length = request.META.get("CONTENT_LENGTH", "")
+    if not relative or not str(length).isdigit():
+        return error(400, "Send one file: its path in `path`, its bytes as the body.")
+    try:
+        session_id = await RequestPrincipal(request).aget()
+        # On a thread of its own: a large file must not hold a tile thread.
+        await sync_to_async(get_client().upload_file, thread_sensitive=False)(
+            session_id, upload_id, relative, request, int(length)
+        )
+    except TileServerError as e:
+        return error(e.status, e.message)
+    return JsonResponse({"path": relative, "length": int(length)})
+
+
+@require_POST
+async def upload_finish(request: HttpRequest, upload_id: int) -> HttpResponseBase:
+    if not await ais_authenticated(request):
+        return error(401, "Log in to upload slides.")
+    try:
+        slide = await acall(
+            RequestPrincipal(request), lambda client, sid: client.upload_finish(sid, upload_id)
+        )
+    except TileServerError as e:
+        return error(e.status, e.message)
+    return JsonResponse({"slide": slide})

@@ -25,6 +25,13 @@ urlpatterns: list[URLPattern] = [
         name="live-tile",
     ),
     path("slides/download/", transfer.download_slide, name="slide-download"),
+    path("slides/upload/", transfer.upload_start, name="slide-upload"),
+    path("slides/upload/<int:upload_id>/", transfer.upload_file, name="slide-upload-file"),
+    path(
+        "slides/upload/<int:upload_id>/finish/",
+        transfer.upload_finish,
+        name="slide-upload-finish",
+    ),
     path("annotations/", annotations.annotations, name="annotations"),
     path("annotations/copies/", annotations.copies, name="annotation-copies"),
     path("annotations/import/", annotations.import_file, name="annotation-import"),
