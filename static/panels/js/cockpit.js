@@ -10,6 +10,7 @@ import { watchRibbon } from "./ribbon.js";
 import { createPanelManager, leafParams } from "./layout.js";
 import { openMoreDialog, watchMoreDialog } from "./more.js";
 import { SLIDE_EVENT, getSlide, selectSlide, watchSelection } from "./selection.js";
+import { watchUploads } from "./upload.js";
 
 window.cockpitReady = false;
 
@@ -309,6 +310,7 @@ function main() {
   watchAnnotationsPanels();
   followSelection();
   watchBrowserPanels();
+  watchUploads({ csrfToken });
   watchCustomPanels((body) => window.htmx.trigger(body, RETRY_EVENT));
   const manager = createPanelManager(document.getElementById("dock"), {
     tree: data.layout.panels,
