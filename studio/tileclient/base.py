@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import BinaryIO, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from pmacore.types import (
     Annotation,
@@ -54,7 +54,7 @@ class TileClient(Protocol):
 
     def deauthenticate(self, session_id: str) -> None: ...
 
-    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
+    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponseBase:
         """Answer a PMA.core API request made to the studio's `/core/` (see gateway.py)."""
         ...
 

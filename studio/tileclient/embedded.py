@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from pmacore.errors import NotAllowed, NotAuthenticated
 from pmacore.types import (
@@ -64,7 +64,7 @@ class EmbeddedClient:
         session = ApiSession.lookup(session_id)
         return session.user if session is not None else None
 
-    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
+    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponseBase:
         return await api.api(request, endpoint)
 
     def deauthenticate(self, session_id: str) -> None:

@@ -28,7 +28,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from PIL import Image
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
@@ -53,6 +53,7 @@ from pmacore.types import (
 )
 from pmacore.wire import normalise_endpoint, parse_pma_date, slide_info_from_wire
 from studio.lib.blocking import run_blocking
+from studio.tileclient.remote_transfer import is_transfer, pass_transfer
 from studio.tileclient.transfer import RemoteFileDownload
 
 logger = logging.getLogger(__name__)
@@ -147,8 +148,11 @@ class RemoteClient:
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         return user
 
-    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
-        """Pass one API request on unchanged; remember who an authenticate logged in."""
+    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponseBase:
+        """Pass one API request on unchanged; remember who an authenticate logged in.
+        Transfers go on as streams (remote_transfer.py)."""
+        if is_transfer(normalise_endpoint(endpoint)):
+            return await pass_transfer(self, request, endpoint, DEFAULT_HEADERS)
         method = request.method or "GET"
         query = request.META.get("QUERY_STRING", "")
         headers = {"Content-Type": request.content_type} if request.body else None

@@ -8,34 +8,18 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
-from pytest_django.fixtures import Settings
 
-from tests.base import client_for, make_user, use_tile_server
-from tests.live_server import LiveTileServer
+from tests.base import client_for, make_user
 from tests.tileserver.transfer_fixtures import (
     SVS,
+    transfer_mode,
     transfer_server,
     transfer_slides_dir,
 )
 
-__all__ = ["transfer_server", "transfer_slides_dir"]
+__all__ = ["transfer_mode", "transfer_server", "transfer_slides_dir"]
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.own_tile_server]
-
-
-@pytest.fixture(params=["embedded", "remote"])
-def mode(
-    request: pytest.FixtureRequest,
-    settings: Settings,
-    transfer_slides_dir: Path,
-    fast_hashers: None,
-) -> str:
-    settings.SLIDES_DIR = transfer_slides_dir
-    settings.TILE_SERVER_URL = ""
-    if request.param == "remote":
-        server: LiveTileServer = request.getfixturevalue("transfer_server")
-        use_tile_server(settings, server)
-    return str(request.param)
 
 
 def uploader(name: str, *, allowed: bool) -> Client:
@@ -64,10 +48,10 @@ def upload(client: Client, folder: str, name: str, data: bytes) -> tuple[int, di
     return finished.status_code, finished.json()
 
 
-def test_upload_puts_the_slide_in_the_folder(mode: str, transfer_slides_dir: Path) -> None:
-    client = uploader(f"up-{mode}", allowed=True)
+def test_upload_puts_the_slide_in_the_folder(transfer_mode: str, transfer_slides_dir: Path) -> None:
+    client = uploader(f"up-{transfer_mode}", allowed=True)
     data = (transfer_slides_dir / SVS).read_bytes()
-    folder = f"lab/studio-{mode}"
+    folder = f"lab/studio-{transfer_mode}"
 
     status, body = upload(client, folder, "dropped.svs", data)
 
@@ -78,10 +62,10 @@ def test_upload_puts_the_slide_in_the_folder(mode: str, transfer_slides_dir: Pat
 
 
 def test_a_file_that_is_not_a_slide_is_refused_and_gone(
-    mode: str, transfer_slides_dir: Path
+    transfer_mode: str, transfer_slides_dir: Path
 ) -> None:
-    client = uploader(f"up-bad-{mode}", allowed=True)
-    folder = f"lab/junk-{mode}"
+    client = uploader(f"up-bad-{transfer_mode}", allowed=True)
+    folder = f"lab/junk-{transfer_mode}"
 
     status, body = upload(client, folder, "notes.svs", b"just some notes, not a slide")
 
@@ -91,8 +75,8 @@ def test_a_file_that_is_not_a_slide_is_refused_and_gone(
     assert not [p for p in (transfer_slides_dir / ".uploads").glob("*")]
 
 
-def test_users_without_the_right_are_refused(mode: str, transfer_slides_dir: Path) -> None:
-    client = uploader(f"up-no-{mode}", allowed=False)
+def test_users_without_the_right_are_refused(transfer_mode: str, transfer_slides_dir: Path) -> None:
+    client = uploader(f"up-no-{transfer_mode}", allowed=False)
     status, body = upload(client, "lab/nope", "a.svs", b"x")
     assert status == 403
     assert "may not upload slides" in body["error"]

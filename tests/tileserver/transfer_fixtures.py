@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from pma_python import core
+from pytest_django.fixtures import Settings
 
+from tests.base import use_tile_server
 from tests.live_server import LiveTileServer, live_tile_server_process
 from tests.tileserver.test_pma_python_sdk import forget_session
 
@@ -84,3 +86,20 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
         for path in folder.rglob("*")
         if path.is_file()
     }
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def transfer_mode(
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    transfer_slides_dir: Path,
+    fast_hashers: None,
+) -> str:
+    """The studio over the transfer slides: embedded, then through a remote tile server of
+    their own (tests using it are `own_tile_server`: they cover both transports in one run
+    and leave the session's shared demo slides alone)."""
+    settings.SLIDES_DIR = transfer_slides_dir
+    settings.TILE_SERVER_URL = ""
+    if request.param == "remote":
+        use_tile_server(settings, request.getfixturevalue("transfer_server"))
+    return str(request.param)

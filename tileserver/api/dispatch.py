@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from pmacore.errors import MethodNotAllowed, MethodNotFound, NotAuthenticated, TileServerError
@@ -27,7 +27,7 @@ READ_WRITE = READ | {"POST"}
 WRITE = frozenset({"POST"})
 
 
-Handler = Callable[[ApiCall], Awaitable[HttpResponse]]
+Handler = Callable[[ApiCall], Awaitable[HttpResponseBase]]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Endpoint:
 
 
 def _sync(
-    handler: Callable[[ApiCall], HttpResponse],
+    handler: Callable[[ApiCall], HttpResponseBase],
     methods: frozenset[str] = READ_WRITE,
     *,
     needs_session: bool = True,
@@ -48,7 +48,7 @@ def _sync(
 
 
 def _open(
-    handler: Callable[[ApiCall], HttpResponse], methods: frozenset[str] = READ_WRITE
+    handler: Callable[[ApiCall], HttpResponseBase], methods: frozenset[str] = READ_WRITE
 ) -> Endpoint:
     return _sync(handler, methods, needs_session=False)
 
@@ -96,7 +96,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 
 @csrf_exempt
-async def api(request: HttpRequest, endpoint: str) -> HttpResponse:
+async def api(request: HttpRequest, endpoint: str) -> HttpResponseBase:
     try:
         return await _dispatch(request, normalise_endpoint(endpoint))
     except TileServerError as error:
@@ -117,7 +117,7 @@ def _split_tail(name: str) -> tuple[str, str]:
     return name, ""
 
 
-async def _dispatch(request: HttpRequest, name: str) -> HttpResponse:
+async def _dispatch(request: HttpRequest, name: str) -> HttpResponseBase:
     name, tail = _split_tail(name)
     endpoint = ENDPOINTS.get(name)
     if endpoint is None:
