@@ -12,7 +12,8 @@ from pma_python import core
 from tests.live_server import LiveTileServer
 from tests.tileserver.transfer_fixtures import (
     DICOM_SERIES,
-    MRXS_FILES,
+    FAKE_MRXS_FILES,
+    MRXS,
     SVS,
     needs_dicom,
     transfer_server,
@@ -68,6 +69,31 @@ def test_upload_then_download_single_file_slide(
     assert staged(transfer_slides_dir) == []
 
 
+def test_upload_then_download_slide_with_data_folder(
+    transfer_server: LiveTileServer,
+    transfer_session: str,
+    transfer_slides_dir: Path,
+    tmp_path: Path,
+) -> None:
+    local = tmp_path / "local"
+    shutil.copytree(transfer_slides_dir / "lab" / "mrxs", local)
+
+    ok = sdk_upload(transfer_server, transfer_session, local / "slide.mrxs", "lab/incoming/mrxs")
+
+    assert ok == (True, None)
+    uploaded = "lab/incoming/mrxs/slide.mrxs"
+    assert core.get_slides("lab/incoming/mrxs", transfer_session) == [uploaded]
+    assert core.get_fingerprint(uploaded, transfer_session) == core.get_fingerprint(
+        MRXS, transfer_session
+    )
+    back = tmp_path / "back"
+    back.mkdir()
+    core.download(uploaded, str(back), transfer_session)
+    assert tree_bytes(back) == tree_bytes(local)
+    assert len(tree_bytes(back)) == 4  # slide.mrxs and the three files of slide/
+    assert staged(transfer_slides_dir) == []
+
+
 def test_upload_refuses_a_file_that_is_not_a_slide_and_keeps_nothing(
     transfer_server: LiveTileServer,
     transfer_session: str,
@@ -75,7 +101,7 @@ def test_upload_refuses_a_file_that_is_not_a_slide_and_keeps_nothing(
     tmp_path: Path,
 ) -> None:
     # An MRXS-shaped package (main file and data folder) whose bytes are no slide at all.
-    for relative, data in MRXS_FILES.items():
+    for relative, data in FAKE_MRXS_FILES.items():
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_bytes(data)
 

@@ -1,5 +1,5 @@
-"""Slides for the transfer tests: a demo SVS, a DICOM series of two files (from the shared
-test data, when present) and an MRXS-shaped slide (main file plus data folder), in a
+"""Slides for the transfer tests: a demo SVS, the demo MIRAX slide (main file plus data
+folder) and a DICOM series of two files (from the shared test data, when present), in a
 writable folder served by a live tile server of their own."""
 
 from __future__ import annotations
@@ -16,13 +16,16 @@ from pytest_django.fixtures import Settings
 from tests.base import use_tile_server
 from tests.live_server import LiveTileServer, live_tile_server_process
 from tests.tileserver.test_pma_python_sdk import forget_session
+from tileserver.lib.demo_mrxs import make_demo_mrxs
 
 TESTDATA = Path(os.environ.get("STUDIO_TESTDATA", "/work/shared/testdata"))
 DICOM_SERIES = TESTDATA / "slides" / "dicom" / "openslide-python_boxes"
 SVS = "lab/svs/case.svs"
 DICOM = "lab/dicom/boxes_0.dcm"
 MRXS = "lab/mrxs/slide.mrxs"
-MRXS_FILES = {
+MRXS_NAMES = ["slide.mrxs", "slide/Data0000.dat", "slide/Index.dat", "slide/Slidedat.ini"]
+# The shape of an MRXS (main file and data folder) without being a slide.
+FAKE_MRXS_FILES = {
     "slide.mrxs": b"mrxs main file\n",
     "slide/Slidedat.ini": b"[GENERAL]\nSLIDE_ID=demo\n",
     "slide/Index.dat": bytes(range(256)) * 3,
@@ -37,10 +40,7 @@ def first_demo_svs(demo_slides_dir: Path) -> Path:
 def build_transfer_slides(root: Path, demo_slides_dir: Path) -> Path:
     (root / "lab" / "svs").mkdir(parents=True)
     shutil.copyfile(first_demo_svs(demo_slides_dir), root / SVS)
-    mrxs = root / "lab" / "mrxs"
-    for relative, data in MRXS_FILES.items():
-        (mrxs / relative).parent.mkdir(parents=True, exist_ok=True)
-        (mrxs / relative).write_bytes(data)
+    make_demo_mrxs(root, target=MRXS, source=SVS, log=lambda line: None)
     if DICOM_SERIES.is_dir():
         shutil.copytree(DICOM_SERIES, root / "lab" / "dicom")
         for copied in (root / "lab" / "dicom").iterdir():
