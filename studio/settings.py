@@ -43,6 +43,10 @@ TILE_SERVER_SERVICE_USERNAME = env.str("TILE_SERVER_SERVICE_USERNAME", default="
 TILE_SERVER_SERVICE_PASSWORD = env.str("TILE_SERVER_SERVICE_PASSWORD", default="")
 TILE_SERVER_CONNECT_TIMEOUT = env.float("TILE_SERVER_CONNECT_TIMEOUT", default=5.0)
 TILE_SERVER_READ_TIMEOUT = env.float("TILE_SERVER_READ_TIMEOUT", default=30.0)
+# Other tile servers that slides may be copied to or from (studio/copying/), by name:
+# {"archive": {"url": "https://host/core/", "username": "...", "password": "..."}}.
+# "studio" always names the studio's own tile server.
+TILE_SERVERS = env.json("TILE_SERVERS", default={})
 # Tile-server role: addresses of studios in front of this server. Their logins all come
 # from one address, and each studio throttles its users' own addresses: only usernames
 # are throttled for them here.
