@@ -224,7 +224,7 @@ class SlideUpload(models.Model):
 
     @property
     def main_file(self) -> str:
-        return str(self.files[0]["path"])
+        return str(self.files[0]["path"]) if self.files else ""
 
     @property
     def total_bytes(self) -> int:

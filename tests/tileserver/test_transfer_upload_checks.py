@@ -176,3 +176,17 @@ def test_finished_upload_answers_the_same_again(
     assert first.json()["Path"] == "lab/new/copy.svs"
     assert (writable_slides / "lab/new/copy.svs").read_bytes() == data
     assert send(api_client, uploader, body["Id"], "copy.svs", data) == 409
+
+
+def test_admins_see_the_record_of_uploads(
+    api_client: Client,
+    uploader: str,
+    writable_slides: Path,
+    django_user_model: type[AbstractUser],
+) -> None:
+    header(api_client, uploader, "lab/x", [{"path": "seen.svs", "length": 3}])
+    boss = django_user_model.objects.create_superuser("boss", password="x-pass-word")
+    admin_client = Client()
+    admin_client.force_login(boss)
+    page = admin_client.get("/admin/tileserver/slideupload/").content.decode()
+    assert "seen.svs" in page and "lab/x" in page
