@@ -40,6 +40,7 @@ from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
 
 from studio.lib import idle
+from studio.lib.backpressure import paced
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class LeanRoutes:
     async def __call__(
         self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
     ) -> None:
+        if scope["type"] == "http":
+            send = paced(send)  # a large download waits for its client (backpressure.py)
         match = self._match(scope)
         if match is None:
             await self.django_app(scope, receive, send)
