@@ -18,6 +18,7 @@ import mimetypes
 from collections.abc import Iterator
 
 from asgiref.sync import sync_to_async
+from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
@@ -141,12 +142,21 @@ async def upload_file(request: HttpRequest, upload_id: int) -> HttpResponseBase:
     try:
         session_id = await RequestPrincipal(request).aget()
         # On a thread of its own: a large file must not hold a tile thread.
-        await sync_to_async(get_client().upload_file, thread_sensitive=False)(
+        await sync_to_async(_send_file, thread_sensitive=False)(
             session_id, upload_id, relative, request, int(length)
         )
     except TileServerError as e:
         return error(e.status, e.message)
     return JsonResponse({"path": relative, "length": int(length)})
+
+
+def _send_file(
+    session_id: str, upload_id: int, relative: str, request: HttpRequest, length: int
+) -> None:
+    try:
+        get_client().upload_file(session_id, upload_id, relative, request, length)
+    finally:
+        close_old_connections()  # this thread is not one Django cleans up after
 
 
 @require_POST
