@@ -15,6 +15,7 @@ from playwright.sync_api import Page
 from tests.base import demo_slides_dir_or_skip
 from tests.e2e.conftest import PASSWORD, USERNAME, LiveStudio
 from tests.live_server import live_server
+from tests.tileserver.transfer_fixtures import DICOM_SERIES
 
 pytestmark = [pytest.mark.browser, pytest.mark.own_tile_server]
 
@@ -74,3 +75,30 @@ def test_drop_a_slide_on_a_folder_and_find_it_there(
         page.screenshot(path=os.path.join(os.environ["SCREENSHOT_DIR"], "upload-dropped.png"))
     assert (studio.slides_dir / "demo/incoming/dropped.svs").read_bytes() == source.read_bytes()
     assert not (studio.slides_dir / "demo/incoming/notes.txt").exists()
+
+
+def test_upload_a_dicom_series_with_the_file_picker(
+    browser_page: Page, writable_studio: LiveStudio
+) -> None:
+    """The keyboard's way: "Upload slides…" in the open folder; two DICOM files of one
+    series go up as one slide."""
+    series = DICOM_SERIES
+    if not series.is_dir():
+        pytest.skip(f"the shared test data is absent ({series})")
+    page = browser_page
+    studio = writable_studio
+    studio.login(page)
+    page.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    page.locator(".panel-browser a.folder", has_text="teaching").first.click()
+    picker = page.locator(".panel-browser input[data-upload-folder='teaching']")
+    picker.wait_for(state="attached", timeout=TIMEOUT_MS)
+    picker.set_input_files([str(series / "boxes_0.dcm"), str(series / "boxes_1.dcm")])
+
+    row = page.locator(".upload-status .upload.is-done", has_text="boxes_0.dcm")
+    row.wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(".upload-status .upload").count() == 1  # one slide, two files
+    page.locator('.panel-browser a.slide[data-select-slide="teaching/boxes_0.dcm"]').wait_for(
+        timeout=TIMEOUT_MS
+    )
+    for name in ("boxes_0.dcm", "boxes_1.dcm"):
+        assert (studio.slides_dir / "teaching" / name).read_bytes() == (series / name).read_bytes()

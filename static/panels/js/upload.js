@@ -1,5 +1,6 @@
 // Drag and drop of slides onto a folder of the slide browser (a folder entry, or the open
-// folder's own list). Each dropped slide is uploaded through the studio's upload routes
+// folder's own list), or "Upload slides…" in the open folder (a file picker, for the
+// keyboard). Each slide is uploaded through the studio's upload routes
 // (studio/views/transfer.py): announced, sent file by file with a progress bar, finished.
 // A slide of several files comes as a folder (an MRXS beside its data folder) or as
 // several files of one series (DICOM). The tile server judges what is a slide; its refusal
@@ -17,6 +18,16 @@ export function watchUploads(options) {
   document.body.addEventListener("dragover", onDragOver);
   document.body.addEventListener("dragleave", (event) => highlight(dropTarget(event), false));
   document.body.addEventListener("drop", onDrop);
+  document.body.addEventListener("change", onPicked);
+}
+
+async function onPicked(event) {
+  const input = event.target.closest?.("input[type=file][data-upload-folder]");
+  if (!input?.files.length) return;
+  const files = [...input.files].map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+  const folder = input.dataset.uploadFolder;
+  input.value = "";
+  for (const slide of slidesOf(files)) await upload(folder, slide);
 }
 
 function dropTarget(event) {
