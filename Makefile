@@ -69,7 +69,7 @@ test: install browser engines
 	$(VENV)/bin/ruff format --check .
 	$(call pytest,-m 'not browser' -n 2 --dist loadfile)
 	$(call pytest,$(STUDIO_TESTS) -m 'not browser' -n 2 --dist loadfile --tile-server=remote)
-	$(call scale_out,tests/studio tests/sharing -m 'not browser')
+	$(call scale_out,tests/studio tests/sharing -m 'not browser' -n 2 --dist loadfile)
 	$(call pytest,-m browser)
 	$(call pytest,-m browser --tile-server=remote)
 
@@ -93,7 +93,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: demo
+bench: demo engines
 	$(PY) bench/tiles.py
 	$(PY) bench/tiles.py --remote
 	$(PY) bench/collaboration.py

@@ -20,6 +20,7 @@ from sharing.access import (
     unlock,
 )
 from sharing.decorators import embeddable
+from sharing.folder_listing import leads_outside, visible_contents
 from sharing.forms import PasswordForm, QrForm, ShareFolderForm, ShareQueryForm
 from sharing.lib.qr import qr_png, qr_svg
 from sharing.models import Share, ShareAccess
@@ -28,7 +29,7 @@ from studio.forms import SlideForm
 from studio.lib import throttle
 from studio.lib.paths import basename, breadcrumbs
 from studio.lib.throttle import client_address
-from studio.tileclient.calls import call, slide_info
+from studio.tileclient.calls import slide_info
 from studio.tileclient.principals import OwnerPrincipal
 from studio.viewer_data import THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH, viewer_data
 
@@ -185,8 +186,9 @@ def folder_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse
         raise Http404("No such folder.")
     owner = OwnerPrincipal(share.owner_id)
     try:
-        folders = call(owner, lambda client, sid: client.directories(sid, folder))
-        slides = call(owner, lambda client, sid: client.slides(sid, folder))
+        if leads_outside(share, owner, folder):
+            raise Http404("No such folder.")
+        folders, slides = visible_contents(share, owner, folder)
     except TileServerError as e:
         if e.status == 404:
             raise Http404("The shared folder is gone.") from None

@@ -1,5 +1,6 @@
 """The studio's own admin pages: live sessions (an admin ends one), duplicate slides (as
-the last `find_duplicates` scan saw them) and copies of slides between tile servers."""
+the last scan saw them; a button starts a new one in the background) and copies of slides
+between tile servers."""
 
 from __future__ import annotations
 
@@ -7,14 +8,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_POST
 
 from studio.collaboration.actions import do_end
 from studio.copying import jobs as copy_jobs
 from studio.copying.servers import server_names
+from studio.duplicate_scans import scan_state, start_scan
 from studio.models import CopyItem, CopyJob, DuplicateSlide, LiveSession
 
 
@@ -82,6 +88,23 @@ class DuplicateSlideAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DuplicateSlide]:
         return DuplicateSlide.objects.with_copies()  # type: ignore[return-value]
+
+    def get_urls(self) -> list[URLPattern]:
+        rescan = self.admin_site.admin_view(require_POST(self.rescan_view))
+        name = "studio_duplicateslide_rescan"
+        return [path("rescan/", rescan, name=name), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        return super().changelist_view(request, {**(extra_context or {}), "scan": scan_state()})
+
+    def rescan_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if start_scan(request.user.pk):
+            self.message_user(request, "Scanning every slide in the background.", messages.INFO)
+        else:
+            self.message_user(request, "A scan is running already.", messages.WARNING)
+        return redirect("admin:studio_duplicateslide_changelist")
 
     @admin.display(description="size", ordering="size")
     def file_size(self, slide: DuplicateSlide) -> str:

@@ -53,6 +53,8 @@ def annotation_json(item: Annotation, info: SlideInfo) -> dict[str, Any]:
         "created_on": item.created_on.isoformat(),
         "modified_by": item.modified_by,
         "modified_on": item.modified_on.isoformat(),
+        # The embedded tile server's layer of the scanner's own file (negative ids).
+        "read_only": item.id < 0,
     }
 
 

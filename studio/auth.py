@@ -21,11 +21,18 @@ from django.http import HttpRequest
 
 from pmacore.errors import NotAuthenticated, TileServerError
 from studio.lib.blocking import run_blocking
+from studio.lib.ttl_memo import TTLMemo
 from studio.tileclient import get_client
 
 TILE_SESSION_KEY = "tile_session_id"
 # How long the image routes trust an earlier full check of a Django session's user.
 AUTH_CACHE_SECONDS = 60
+# Per process, for the image routes: a logged-in Django session's tile-server session,
+# trusted this long without reading the session or the cache (hundreds of tiles a second
+# would otherwise each cost two trips to Redis). Logging out forgets it at once in the
+# process that serves the logout, and within this many seconds in the others.
+VERDICT_SECONDS = 10
+_verdicts: TTLMemo[str, str] = TTLMemo(VERDICT_SECONDS, max_entries=10_000)
 
 
 @receiver(user_logged_in, dispatch_uid="studio.keep_tile_session")
@@ -39,6 +46,7 @@ def keep_tile_session(sender: Any, request: HttpRequest, user: Any, **kwargs: An
 def end_tile_session(request: HttpRequest) -> None:
     session_id = request.session.pop(TILE_SESSION_KEY, None)
     if request.session.session_key:
+        _verdicts.forget(request.session.session_key)
         cache.delete(_auth_cache_key(request.session.session_key))
     if session_id:
         # The tile server may have forgotten it already; logging out must work anyway.
@@ -59,6 +67,11 @@ def tile_session_id(request: HttpRequest, *, renew: bool = False) -> str:
 
 async def atile_session_id(request: HttpRequest, *, renew: bool = False) -> str:
     """`tile_session_id` for async views; the database is only touched to open a session."""
+    session_key = request.session.session_key
+    if session_key and not renew:
+        known = _verdicts.get(session_key)
+        if known is not None:
+            return known
     session_id = None if renew else await request.session.aget(TILE_SESSION_KEY)
     if not session_id:
         user = await request.auser()
@@ -66,6 +79,8 @@ async def atile_session_id(request: HttpRequest, *, renew: bool = False) -> str:
             raise NotAuthenticated("Log in first.")
         session_id = await run_blocking(get_client().session_for_user, user)
         await request.session.aset(TILE_SESSION_KEY, session_id)
+        if session_key:
+            _verdicts.forget(session_key)  # the next full check remembers the new one
     return session_id
 
 
@@ -76,17 +91,21 @@ async def ais_authenticated(request: HttpRequest) -> bool:
     so a positive answer is remembered for a minute per Django session (the session itself
     comes from the cache-backed session store).
     """
-    user_id = await request.session.aget(SESSION_KEY)
     session_key = request.session.session_key
+    if session_key and _verdicts.get(session_key) is not None:
+        return True
+    user_id = await request.session.aget(SESSION_KEY)
     if user_id is None or not session_key:
         return False
     key = _auth_cache_key(session_key)
-    if await cache.aget(key) == user_id:
-        return True
-    user = await request.auser()
-    if not user.is_authenticated:
-        return False
-    await cache.aset(key, user_id, AUTH_CACHE_SECONDS)
+    if await cache.aget(key) != user_id:
+        user = await request.auser()
+        if not user.is_authenticated:
+            return False
+        await cache.aset(key, user_id, AUTH_CACHE_SECONDS)
+    tile_session = await request.session.aget(TILE_SESSION_KEY)
+    if tile_session:
+        _verdicts.put(session_key, tile_session)
     return True
 
 

@@ -48,6 +48,8 @@ View = TypeVar("View", bound=Callable[..., Awaitable[HttpResponseBase]])
 # Host header values whose verdict is remembered; the header is the client's to choose, so
 # the memory is bounded.
 MAX_KNOWN_HOSTS = 256
+# Paths whose resolution is remembered (most tile paths are seen once: the memory is bounded).
+MAX_KNOWN_PATHS = 1024
 ASGIApp = Callable[[Scope, ASGIReceiveCallable, ASGISendCallable], Awaitable[None]]
 
 
@@ -70,6 +72,7 @@ class LeanRoutes:
         """Read the settings the lean path depends on (again, when a test changes them)."""
         self.security = SecurityMiddleware(_never_called)
         self.known_hosts: dict[str, bool] = {}
+        self.resolved: dict[str, tuple[Callable[..., Any], dict[str, Any]] | None] = {}
 
     async def __call__(
         self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
@@ -86,7 +89,8 @@ class LeanRoutes:
             response = self._guard(request)
             if response is None:
                 response = await view(request, **kwargs)
-                await _keep_alive(request.session)
+                if request.session.accessed:  # a remembered login reads no session at all
+                    await _keep_alive(request.session)
                 if request.session.modified:
                     await request.session.asave()
             response = self.security.process_response(request, response)
@@ -123,13 +127,22 @@ class LeanRoutes:
     def _match(self, scope: Scope) -> tuple[Callable[..., Any], dict[str, Any]] | None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return None
+        path = scope["path"]
+        # PMA.core calls name everything in the query string: a client asking for tiles
+        # sends one path ("/core/tile") over and over, which is worth resolving once.
+        if path in self.resolved:
+            return self.resolved[path]
         try:
-            resolved = get_resolver().resolve(scope["path"])
+            resolved = get_resolver().resolve(path)
         except Resolver404:
             return None
-        if not getattr(resolved.func, "lean_route", False):
-            return None
-        return resolved.func, resolved.kwargs
+        match = None
+        if getattr(resolved.func, "lean_route", False):
+            match = resolved.func, resolved.kwargs
+        if len(self.resolved) >= MAX_KNOWN_PATHS:
+            self.resolved.clear()
+        self.resolved[path] = match
+        return match
 
     def _request(self, scope: Scope) -> HttpRequest:
         request = ASGIRequest(scope, _EMPTY_BODY)

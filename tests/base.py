@@ -22,6 +22,7 @@ from django.test import Client
 from PIL import Image
 from pytest_django.fixtures import Settings
 
+from studio.lib.ttl_memo import forget_all
 from studio.serving import forget_images
 from tests import remote_users
 from tests.live_server import LiveTileServer
@@ -110,14 +111,19 @@ def owner_client(owner: AbstractUser) -> Client:
     return client_for(owner)
 
 
+def forget_everything_cached() -> None:
+    """The shared cache and this process's own memories (images, recent answers)."""
+    cache.clear()
+    forget_images()
+    forget_all()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
     # Tiles, slide info and session checks live in the caches: no test sees another's.
-    cache.clear()
-    forget_images()
+    forget_everything_cached()
     yield
-    cache.clear()
-    forget_images()
+    forget_everything_cached()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ remote tile server (`own_tile_server`): they mean the same in both runs.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -91,6 +92,9 @@ def _scale_out_engines(request: pytest.FixtureRequest) -> None:
     assert engine == "django.db.backends.postgresql", engine
     assert settings.REDIS_URL, "REDIS_URL is not set"
     assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker:  # workers share one redis-server, each in a database of its own
+        assert settings.REDIS_URL.endswith("/" + worker.removeprefix("gw")), settings.REDIS_URL
 
 
 @pytest.fixture(scope="session")

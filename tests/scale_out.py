@@ -135,7 +135,11 @@ def main(pytest_args: list[str]) -> int:
         with postgresql(workdir) as database_url, redis() as redis_url:
             env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
             print(f"scale-out engines: {database_url}, {redis_url}", flush=True)
-            command = [sys.executable, "-m", "pytest", "--scale-out", *pytest_args]
+            command = [
+                sys.executable,
+                *("-m", "pytest", "-p", "tests.redis_per_worker", "--scale-out"),
+                *pytest_args,
+            ]
             return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -9,7 +9,8 @@ or been renamed, its annotations are found again at the new path (`for_slide`), 
 made on identical copies elsewhere stay theirs (`on_copies`).
 
 Anyone who may see a slide sees its annotations and may add some; only the author or an
-administrator changes or deletes one (`NotAllowed` otherwise).
+administrator changes or deletes one (`NotAllowed` otherwise). Annotations that the
+scanner's software saved beside the slide come last, read-only (native_annotations.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pmacore import geometry as geo
 from pmacore.errors import AnnotationNotFound, BadRequest, NotAllowed, TileServerError
 from pmacore.types import Annotation, AnnotationChange, AnnotationDraft, SlideInfo
 from tileserver import engine
+from tileserver import native_annotations as native
 from tileserver.models import Annotation as Row
 
 DEFAULT_COLOR = "#3399CC"
@@ -41,9 +43,11 @@ MAX_PER_CALL = 50_000
 
 
 def for_slide(path_or_uid: str) -> list[Annotation]:
+    """The slide's annotations, then those of the scanner's file beside it (read-only)."""
     info = engine.slide_info(path_or_uid)
     _rehome(info)
-    return [_value(row) for row in Row.objects.on_slide(info.path)]
+    stored = [_value(row) for row in Row.objects.on_slide(info.path)]
+    return stored + native.beside(info, engine.main_file(info.path))
 
 
 def by_fingerprint(fingerprint: str) -> list[Annotation]:
@@ -51,7 +55,7 @@ def by_fingerprint(fingerprint: str) -> list[Annotation]:
 
 
 def get(path_or_uid: str, annotation_id: int) -> Annotation:
-    return _value(_row(engine.slide_info(path_or_uid), annotation_id))
+    return _find(engine.slide_info(path_or_uid), annotation_id)
 
 
 def add(user: AbstractBaseUser, path_or_uid: str, draft: AnnotationDraft) -> int:
@@ -113,14 +117,14 @@ def delete_layer(user: AbstractBaseUser, path_or_uid: str, layer_id: int) -> int
 def surface_area(path_or_uid: str, annotation_id: int) -> float:
     """Area in µm² (px² when the slide has no MPP)."""
     info = engine.slide_info(path_or_uid)
-    shape = geo.parse(_row(info, annotation_id).geometry)
+    shape = geo.parse(_find(info, annotation_id).geometry)
     return geo.area(shape, info.mpp_x, info.mpp_y)
 
 
 def distance(path_or_uid: str, annotation_id: int) -> float:
     """Length of a line or perimeter of an area in µm (px when the slide has no MPP)."""
     info = engine.slide_info(path_or_uid)
-    shape = geo.parse(_row(info, annotation_id).geometry)
+    shape = geo.parse(_find(info, annotation_id).geometry)
     return geo.length(shape, info.mpp_x, info.mpp_y)
 
 
@@ -150,7 +154,19 @@ def _exists(path: str) -> bool:
     return True
 
 
+def _find(info: SlideInfo, annotation_id: int) -> Annotation:
+    """A stored annotation or one of the scanner's file beside the slide, to read."""
+    if annotation_id < 0:
+        for annotation in native.beside(info, engine.main_file(info.path)):
+            if annotation.id == annotation_id:
+                return annotation
+        raise AnnotationNotFound(f"There is no annotation {annotation_id} on {info.path}")
+    return _value(_row(info, annotation_id))
+
+
 def _row(info: SlideInfo, annotation_id: int) -> Row:
+    """A stored annotation, to change (those of the scanner's file are read-only)."""
+    native.refuse_change(annotation_id, engine.main_file(info.path))
     row = Row.objects.on_slide(info.path).filter(pk=annotation_id).first()
     if row is None:
         raise AnnotationNotFound(f"There is no annotation {annotation_id} on {info.path}")

@@ -38,6 +38,7 @@ __all__ = [
     "fingerprint",
     "label",
     "macro",
+    "main_file",
     "natural_key",
     "path_of_uid",
     "region",
@@ -211,6 +212,11 @@ def path_of_uid(value: str) -> str:
 def resolve_slide(path_or_uid: str) -> str:
     """The virtual path of a slide given by path or UID (raises SlideNotFound)."""
     return _locate(path_or_uid)[0]
+
+
+def main_file(path_or_uid: str) -> Path:
+    """Where the slide's main file really is (the one its virtual path names)."""
+    return _locate(path_or_uid)[1]
 
 
 def uid(path: str) -> str:

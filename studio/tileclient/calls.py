@@ -19,6 +19,7 @@ from django.core.cache import cache
 from pmacore.errors import NotAuthenticated
 from pmacore.types import SlideInfo
 from studio.lib.blocking import run_blocking, run_rendering
+from studio.lib.ttl_memo import TTLMemo
 from studio.tileclient import TileClient, get_client
 from studio.tileclient.principals import Principal
 
@@ -26,6 +27,7 @@ T = TypeVar("T")
 Call = Callable[[TileClient, str], T]
 
 SLIDE_INFO_SECONDS = 60
+_recent_slide_info: TTLMemo[str, SlideInfo] = TTLMemo(seconds=10, max_entries=10_000)
 
 
 def call(principal: Principal, func: Call[T]) -> T:
@@ -69,11 +71,16 @@ def slide_info(principal: Principal, path_or_uid: str) -> SlideInfo:
 
 
 async def aslide_info(principal: Principal, path_or_uid: str) -> SlideInfo:
+    """`slide_info` for the image routes, which ask it once per tile: the answer is also kept
+    in this process for a few seconds, so that a warm tile makes no trip to Redis."""
     key = _slide_info_key(await principal.aget(), path_or_uid)
-    info = await cache.aget(key)
+    info = _recent_slide_info.get(key)
     if info is None:
-        info = await acall(principal, lambda client, sid: client.slide_info(sid, path_or_uid))
-        await cache.aset(key, info, SLIDE_INFO_SECONDS)
+        info = await cache.aget(key)
+        if info is None:
+            info = await acall(principal, lambda client, sid: client.slide_info(sid, path_or_uid))
+            await cache.aset(key, info, SLIDE_INFO_SECONDS)
+        _recent_slide_info.put(key, info)
     return info
 
 

@@ -3,10 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 
-from studio.serving import forget_images
-from tests.base import admin, colleague, fast_hashers, owner, owner_client, stranger
+from tests.base import (
+    admin,
+    colleague,
+    fast_hashers,
+    forget_everything_cached,
+    owner,
+    owner_client,
+    stranger,
+)
 
 __all__ = [
     "admin",
@@ -21,8 +27,6 @@ __all__ = [
 @pytest.fixture(autouse=True)
 def empty_cache(fast_hashers: None) -> Iterator[None]:
     # Password throttles and images live in the caches: no test sees another's.
-    cache.clear()
-    forget_images()
+    forget_everything_cached()
     yield
-    cache.clear()
-    forget_images()
+    forget_everything_cached()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -68,6 +70,32 @@ def test_a_folder_link_shows_its_slides_and_subfolders(owner: AbstractUser, clie
     assert f"/s/{share.token}/view/?slide=CASE-001/CASE-001-A2.svs" in page
     assert f"/s/{share.token}/images/thumbnail?slide=CASE-001/CASE-001-A2.svs" in page
     assert "demo/" not in page
+
+
+@pytest.mark.embedded_only  # builds its own slides folder, with symlinks
+def test_a_folder_links_page_lists_nothing_that_lies_outside_its_folder(
+    owner: AbstractUser, client: Client, settings: Settings, demo_slides_dir: Path, tmp_path: Path
+) -> None:
+    for virtual in (A1, "teaching/CASE-T/CASE-T-secret.svs"):
+        (tmp_path / virtual).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(demo_slides_dir / A1, tmp_path / virtual)
+    breast = tmp_path / "demo/breast"
+    (breast / "teaching").symlink_to("../../teaching", target_is_directory=True)
+    (breast / "leaked.svs").symlink_to("../../teaching/CASE-T/CASE-T-secret.svs")
+    (breast / "CASE-001-again").symlink_to("CASE-001", target_is_directory=True)
+    settings.SLIDES_DIR = tmp_path
+    share = make_share(owner, kind=Share.Kind.FOLDER, path="demo/breast")
+
+    page = client.get(open_url(share)).content.decode()
+    assert "?folder=CASE-001" in page
+    assert "?folder=CASE-001-again" in page  # a symlink that stays inside is fine
+    assert "teaching" not in page and "leaked" not in page
+    for folder in ("teaching", "teaching/CASE-T"):
+        response = client.get(open_url(share), {"folder": folder})
+        assert response.status_code == 404
+        assert b"secret" not in response.content
+    page = client.get(open_url(share), {"folder": "CASE-001-again"}).content.decode()
+    assert "?slide=CASE-001-again/CASE-001-A1.svs" in page
 
 
 @pytest.mark.parametrize("folder", ["..", "../skin", "demo/skin", "CASE-001/../../skin", "/demo"])

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from pytest_django.fixtures import Settings
 
 from tests.base import (
@@ -33,6 +35,20 @@ __all__ = [
     "slides_dir",
     "stranger",
 ]
+
+
+A1 = "demo/breast/CASE-001/CASE-001-A1.svs"
+
+
+@pytest.fixture
+def with_copy(slides_dir: Path, settings: Settings, tmp_path: Path) -> Path:
+    """The demo tree plus a copy of A1 in another root (duplicate slides)."""
+    shutil.copytree(slides_dir, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "archive").mkdir()
+    shutil.copy2(tmp_path / A1, tmp_path / "archive" / "old-A1.svs")
+    settings.SLIDES_DIR = tmp_path
+    cache.clear()
+    return tmp_path
 
 
 @pytest.fixture

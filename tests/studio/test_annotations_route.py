@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
+from pytest_django.fixtures import Settings
 
+from pmacore.formats import aperio
+from pmacore.types import AnnotationDraft
 from tests.base import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -97,3 +102,24 @@ def test_bad_queries_and_methods(owner_client: Client, annotated_slide: str) -> 
         f"/annotations/?slide={annotated_slide}", "[1]", content_type="application/json"
     )
     assert response.status_code == 400
+
+
+@pytest.mark.embedded_only  # the scanner's file lies beside the slide of the embedded server
+def test_the_scanners_own_annotations_are_listed_read_only(
+    owner_client: Client, slides_dir: Path, slide_path: str, settings: Settings, tmp_path: Path
+) -> None:
+    shutil.copytree(slides_dir, tmp_path, dirs_exist_ok=True)
+    settings.SLIDES_DIR = tmp_path
+    draft = AnnotationDraft("POLYGON ((10 10, 60 10, 60 60, 10 60, 10 10))", "Necrosis")
+    xml = (tmp_path / slide_path).with_suffix(".xml")
+    xml.write_text(aperio.write([draft]), encoding="utf-8")
+    add(owner_client, slide_path, {"geometry": SQUARE, "classification": "Tumor"})
+    found = listed(owner_client, slide_path)["annotations"]
+    assert [(item["classification"], item["read_only"]) for item in found] == [
+        ("Tumor", False),
+        ("Necrosis", True),
+    ]
+    assert found[1]["area"] > 0
+    response = owner_client.post(f"/annotations/{found[1]['id']}/delete/?slide={slide_path}")
+    assert response.status_code in (403, 404)
+    assert len(listed(owner_client, slide_path)["annotations"]) == 2

@@ -3,37 +3,23 @@ and the slide browser's mark."""
 
 from __future__ import annotations
 
-import shutil
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AbstractUser
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
-from pytest_django.fixtures import Settings
 
 from studio.duplicates import copies_of, groups, scan
 from studio.models import KnownSlide
 from studio.tileclient.principals import OwnerPrincipal
 from tests.base import client_for
+from tests.studio.conftest import A1
 
 pytestmark = pytest.mark.django_db
 
-A1 = "demo/breast/CASE-001/CASE-001-A1.svs"
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def with_copy(slides_dir: Path, settings: Settings, tmp_path: Path) -> Path:
-    """The demo tree plus a copy of A1 in another root."""
-    shutil.copytree(slides_dir, tmp_path, dirs_exist_ok=True)
-    (tmp_path / "archive").mkdir()
-    shutil.copy2(tmp_path / A1, tmp_path / "archive" / "old-A1.svs")
-    settings.SLIDES_DIR = tmp_path
-    cache.clear()
-    return tmp_path
 
 
 def test_the_demo_slides_have_no_duplicates(admin: AbstractUser, slides_dir: Path) -> None:

@@ -6,23 +6,31 @@ real ASGI application the way Daphne does.
 
 from __future__ import annotations
 
+import time
+from functools import partial
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from asgiref.sync import async_to_sync
 from channels.testing import HttpCommunicator
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from pytest_django.fixtures import Settings
 
 from studio.asgi import application
+from studio.auth import VERDICT_SECONDS
 from studio.lean import LeanRoutes
 from tests.base import decode_image
 from tileserver import engine
 
 SLIDE = "demo/breast/CASE-001/CASE-001-A1.svs"
 pytestmark = pytest.mark.django_db(transaction=True)
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
 def session_cookie(client: Client) -> bytes:
@@ -75,6 +83,50 @@ def test_it_serves_a_tile_to_a_logged_in_user_through_asgi(
     assert header(response, b"ETag") == f'"{info.fingerprint}-{info.max_zoom_level}-0-0"'.encode()
     assert b"Cookie" in header(response, b"Vary")
     assert header(response, b"X-Content-Type-Options") == b"nosniff"
+
+
+def test_a_warm_tile_makes_no_trip_to_the_shared_cache(
+    slides_dir: Path, owner_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With REDIS_URL each trip is a network round trip and a thread hand-off: hundreds of
+    # tiles a second, each reading the session, the login check and the slide info, made
+    # Redis the bottleneck (two processes were slower than one).
+    info = engine.slide_info(SLIDE)
+    path, cookie = tile_path(info.fingerprint, 0), session_cookie(owner_client)
+    assert get(path, cookie)["status"] == 200
+    reads: list[str] = []
+    for name in ("get", "aget", "get_many", "aget_many"):
+        original = getattr(cache, name)
+        monkeypatch.setattr(cache, name, partial(_counted, reads, name, original))
+    assert get(path, cookie)["status"] == 200
+    assert reads == []
+
+
+def _counted(reads: list[str], name: str, original: Any, *args: Any, **kwargs: Any) -> Any:
+    reads.append(name)
+    return original(*args, **kwargs)
+
+
+def test_a_session_ended_elsewhere_stops_tiles_within_seconds(
+    slides_dir: Path, owner_client: Client
+) -> None:
+    # Another process ends the session (a logout there, the idle timeout): this one trusts
+    # the login it remembers for VERDICT_SECONDS at most; a logout here ends it at once.
+    info = engine.slide_info(SLIDE)
+    path, cookie = tile_path(info.fingerprint, 0), session_cookie(owner_client)
+    with time_machine.travel(time.time(), tick=False) as clock:
+        assert get(path, cookie)["status"] == 200
+        SessionStore(owner_client.cookies[settings.SESSION_COOKIE_NAME].value).delete()
+        clock.shift(VERDICT_SECONDS + 1)
+        assert get(path, cookie)["status"] == 401
+
+
+def test_a_logout_stops_tiles_at_once(slides_dir: Path, owner_client: Client) -> None:
+    info = engine.slide_info(SLIDE)
+    path, cookie = tile_path(info.fingerprint, 0), session_cookie(owner_client)
+    assert get(path, cookie)["status"] == 200
+    assert owner_client.post("/logout/").status_code == 302
+    assert get(path, cookie)["status"] == 401
 
 
 def test_it_refuses_tiles_without_a_session(slides_dir: Path) -> None:

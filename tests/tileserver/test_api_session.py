@@ -186,6 +186,24 @@ def test_deauthenticate_ends_the_session(api_client: Client, session_id: str) ->
     assert again.status_code == 401
 
 
+def test_a_warm_session_check_asks_neither_database_nor_cache(
+    api_client: Client, session_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every tile checks its session: a check this process made seconds ago is trusted
+    # without the sync thread's hand-off (which every tile would queue for).
+    url = "/core/api/json/GetRootDirectories"
+    assert api_client.get(url, {"sessionID": session_id}).status_code == 200
+    checks: list[str] = []
+    original = ApiSession.checked.__func__  # type: ignore[attr-defined]
+    counted = classmethod(lambda cls, sid: checks.append(sid) or original(cls, sid))
+    monkeypatch.setattr(ApiSession, "checked", counted)
+    assert api_client.get(url, {"sessionID": session_id}).status_code == 200
+    assert checks == []
+    # ... and a deauthentication ends it at once all the same.
+    assert api_client.get("/core/api/json/DeAuthenticate", {"sessionID": session_id}).json()
+    assert api_client.get(url, {"sessionID": session_id}).status_code == 401
+
+
 def test_after_deauthenticate_a_login_gets_a_new_session(
     api_client: Client, session_id: str
 ) -> None:

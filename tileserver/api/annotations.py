@@ -105,9 +105,13 @@ def export_annotations(call: ApiCall) -> HttpResponse:
 
 
 def _annotation_id(params: Params, where: str) -> int:
+    """Stored annotations have positive ids, those of the scanner's file negative ones."""
     if params.raw("annotationID") is None:
         raise BadRequest(f"{where}: AnnotationID is required")
-    return params.integer("annotationID", minimum=1)
+    annotation_id = params.integer("annotationID")
+    if annotation_id == 0:
+        raise BadRequest(f"{where}: there is no annotation 0")
+    return annotation_id
 
 
 def _deleted_id(item: object, index: int) -> int:

@@ -131,7 +131,7 @@ async def _dispatch(request: HttpRequest, name: str) -> HttpResponseBase:
 
 
 async def _session(params: Params) -> ApiSession:
-    session = await sync_to_async(ApiSession.checked)(params.text("sessionID").strip())
+    session = await ApiSession.achecked(params.text("sessionID").strip())
     if session is None:
         raise NotAuthenticated("The session ID is missing, unknown or expired")
     return session
