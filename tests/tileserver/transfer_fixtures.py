@@ -49,12 +49,14 @@ def build_transfer_slides(root: Path, demo_slides_dir: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
+# One folder and one server per test session (per xdist worker): starting a server costs
+# seconds, and every test writes into a folder of its own.
+@pytest.fixture(scope="session")
 def transfer_slides_dir(tmp_path_factory: pytest.TempPathFactory, demo_slides_dir: Path) -> Path:
     return build_transfer_slides(tmp_path_factory.mktemp("transfer-slides"), demo_slides_dir)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def transfer_server(
     transfer_slides_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveTileServer]:
