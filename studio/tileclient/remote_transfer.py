@@ -75,6 +75,8 @@ async def pass_transfer(
     for name in ANSWER_HEADERS:
         if name in response.headers:
             answer[name] = response.headers[name]
+    # Also when the body is never read (the client went away first).
+    answer._resource_closers.append(response.release_conn)
     return answer
 
 

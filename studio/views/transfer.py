@@ -67,6 +67,7 @@ async def download_slide(request: HttpRequest) -> HttpResponseBase:
             content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
         )
         response["Content-Length"] = str(download.size)
+        response._resource_closers.append(download.close)  # also if never read
     else:
         filename = slide.rpartition("/")[2].rpartition(".")[0] + ".zip"
         members = [_zip_member(session_id, slide, file) for file in files]

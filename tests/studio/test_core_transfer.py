@@ -59,7 +59,8 @@ async def test_upload_and_download_through_the_studios_core(
             f"/core/transfer/Upload/{upload_id}?sessionId={session}&path=up.svs",
             {"file": source},
         )
-    assert part.status_code == 200, await body_of(part)
+    answer = await body_of(part)
+    assert part.status_code == 200, answer
     done = await client.get(f"/core/transfer/Upload/{upload_id}?sessionId={session}")
     assert json.loads(await body_of(done))["Path"] == f"{folder}/up.svs"
 
