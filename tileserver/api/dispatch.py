@@ -6,6 +6,7 @@ PMA.core routes case-insensitively and clients write `Region`, `getfilenames` or
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -124,7 +125,11 @@ async def _dispatch(request: HttpRequest, name: str) -> HttpResponseBase:
         raise MethodNotFound(f"No such method: {name or '(none)'}")
     if request.method not in endpoint.methods:
         raise MethodNotAllowed(f"{request.method} is not allowed on {name}")
-    params = read_params(request)
+    if request.method == "POST":
+        # A body may be an uploaded file of gigabytes: parse it off the event loop.
+        params = await asyncio.to_thread(read_params, request)
+    else:
+        params = read_params(request)
     session = await _session(params) if endpoint.needs_session else None
     call = ApiCall(request, params, session, tail)
     return await endpoint.handler(call)
