@@ -13,6 +13,7 @@ Uploads (static/panels/js/upload.js drives them), JSON answers, errors as `{"err
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 from collections.abc import Iterator
@@ -70,10 +71,14 @@ async def download_slide(request: HttpRequest) -> HttpResponseBase:
         response._resource_closers.append(download.close)  # also if never read
     else:
         filename = slide.rpartition("/")[2].rpartition(".")[0] + ".zip"
-        members = [_zip_member(session_id, slide, file) for file in files]
-        response = StreamingHttpResponse(
-            in_thread(zip_chunks(members)), content_type="application/zip"
-        )
+        archive = zip_chunks([_zip_member(session_id, slide, file) for file in files])
+
+        def close() -> None:
+            with contextlib.suppress(ValueError):  # still running on its thread: let it be
+                archive.close()
+
+        response = StreamingHttpResponse(in_thread(archive, close), content_type="application/zip")
+        response._resource_closers.append(close)  # also if never read
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
