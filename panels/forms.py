@@ -22,6 +22,8 @@ MAX_PANELS = 100
 class CockpitForm(forms.Form):
     layout = forms.RegexField(regex=LAYOUT_ID_PATTERN, required=False)
     slide = PathField(required=False)
+    # A live session to join in the cockpit (its viewer follows the driver).
+    live = forms.SlugField(max_length=64, required=False)
 
 
 class UserCustomPanelForm(forms.ModelForm):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ItemKind = Literal["button", "toggle"]
-ParamKind = Literal["int", "choice", "layout", "panel"]
+ItemKind = Literal["button", "toggle", "field"]
+ParamKind = Literal["int", "choice", "layout", "panel", "preset"]
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class PanelType:
     # Slide-aware panels re-render when the selected slide changes.
     slide_aware: bool
     # The URL name of the view that renders the panel's content (loaded with htmx into the
-    # panel), or None for panels the cockpit's JavaScript mounts itself (the viewer).
+    # panel), or None for panels the cockpit's JavaScript mounts itself (the viewer and the
+    # live session).
     # Custom panels are reversed with `layout_id` and `panel_id`, or as USER_CUSTOM_URL_NAME
     # with `pk` for the ones a user defined.
     url_name: str | None
@@ -39,6 +40,7 @@ PANEL_TYPES: dict[str, PanelType] = {
         PanelType("macro", "Macro", slide_aware=True, url_name="panels:macro"),
         PanelType("annotations", "Annotations", slide_aware=True, url_name="panels:annotations"),
         PanelType("shared-links", "Shared links", slide_aware=False, url_name="sharing:panel"),
+        PanelType("live", "Live session", slide_aware=False, url_name=None),
         PanelType("custom", "Custom panel", slide_aware=True, url_name="panels:custom"),
     )
 }
@@ -53,7 +55,8 @@ class ActionParam:
     """An XML attribute an action reads from its button, e.g. `rows` for `grid.set`.
 
     `choices` lists the allowed values as written in XML (also for ints); `layout` names
-    another layout's id and `panel` a registered panel type.
+    another layout's id, `panel` a registered panel type and `preset` the class of one of
+    the file's annotation presets.
     """
 
     name: str
@@ -67,7 +70,8 @@ class ActionParam:
 @dataclass(frozen=True)
 class RibbonAction:
     name: str
-    # A toggle keeps pressed/unpressed state (navigator on/off); a button fires once.
+    # A toggle keeps pressed/unpressed state (navigator on/off); a button fires once; a
+    # field is an input whose value is handed over when it changes.
     kind: ItemKind
     params: tuple[ActionParam, ...] = ()
 
@@ -85,6 +89,20 @@ ANNOTATION_SHAPES = (
     "arrow",
     "point",
 )
+
+# What an `annotations.style` field sets, on the selected annotation or else the next one,
+# and the input it is shown as.
+ANNOTATION_STYLE_INPUTS: dict[str, dict[str, str | int]] = {
+    "color": {"type": "color"},
+    "fill": {"type": "color"},
+    "fill-opacity": {"type": "range", "min": 0, "max": 100, "step": 5},
+    "line-width": {"type": "number", "min": 1, "max": 20, "step": 1},
+    "class": {"type": "text", "maxlength": 200, "list": "annotation-classes"},
+    "description": {"type": "text", "maxlength": 1000},
+}
+
+# The shapes an annotation preset may draw with (an arrow is not an annotation of its own).
+PRESET_SHAPES = tuple(shape for shape in ANNOTATION_SHAPES if shape != "arrow")
 
 # The grid viewer stays usable up to this many rows or columns on one screen.
 MAX_GRID_SIDE = 6
@@ -126,9 +144,22 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
             "button",
             (ActionParam("shape", "choice", choices=ANNOTATION_SHAPES),),
         ),
+        RibbonAction("annotations.preset", "button", (ActionParam("preset", "preset"),)),
+        RibbonAction(
+            "annotations.style",
+            "field",
+            (ActionParam("property", "choice", choices=tuple(ANNOTATION_STYLE_INPUTS)),),
+        ),
+        RibbonAction("annotations.visible", "toggle"),
+        RibbonAction("annotations.labels", "toggle"),
         RibbonAction("annotations.export", "button"),
+        RibbonAction("annotations.delete", "button"),
+        RibbonAction("annotations.undo", "button"),
+        RibbonAction("annotations.redo", "button"),
         RibbonAction("panels.toggle", "toggle", (ActionParam("panel", "panel"),)),
         RibbonAction("live.start", "button"),
+        RibbonAction("live.highlight", "button"),
+        RibbonAction("live.clear", "button"),
     )
 }
 

@@ -122,6 +122,13 @@ class MethodNotAllowed(TileServerError):
     code = "MethodNotAllowed"
 
 
+class NotSupported(TileServerError):
+    """Something this kind of tile server does not do (a PMA.core has no region extraction)."""
+
+    status = 501
+    code = "NotSupported"
+
+
 def _subclasses(cls: type[TileServerError]) -> list[type[TileServerError]]:
     found = []
     for sub in cls.__subclasses__():

@@ -189,6 +189,7 @@ STATICFILES_DIRS = [
     ("vendor/openseadragon", NODE_MODULES / "openseadragon" / "build" / "openseadragon"),
     ("vendor/dockview", NODE_MODULES / "dockview-core" / "dist"),
     ("vendor/annotorious", NODE_MODULES / "@annotorious" / "openseadragon" / "dist"),
+    ("vendor/annotorious-tools", NODE_MODULES / "@annotorious" / "plugin-tools" / "dist"),
 ]
 
 # Threads per process that render images made to measure (thumbnails, labels, macros,

@@ -29,7 +29,7 @@
         ]}
       ]},
       "presets": [{"class": "Tumor", "color": "#FF0000FF", "fill": "#FF000033",
-                   "line_width": 2.0}]
+                   "line_width": 2.0, "shape": "polygon"}]
     }
 
 - `kind` is one of `row` (children side by side), `column` (children stacked vertically),
@@ -83,6 +83,14 @@ class Toggle(Button):
 
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "kind": "toggle", "pressed": self.pressed}
+
+
+@dataclass(frozen=True)
+class Field(Button):
+    """An input of the ribbon (a colour, a number, a text) whose action takes its value."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "kind": "field"}
 
 
 @dataclass(frozen=True)
@@ -238,12 +246,14 @@ def iter_leaves(node: Node) -> Iterator[Leaf]:
 
 @dataclass(frozen=True)
 class Preset:
-    """An annotation class with its colours, offered by the annotations panel."""
+    """An annotation class with its colours and the shape it is drawn with; a ribbon button
+    (`annotations.preset`) starts drawing one. `fill` carries the fill opacity as its alpha."""
 
     class_name: str
     color: str
     fill: str | None = None
     line_width: float = 2.0
+    shape: str = "polygon"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -251,6 +261,7 @@ class Preset:
             "color": self.color,
             "fill": self.fill,
             "line_width": self.line_width,
+            "shape": self.shape,
         }
 
 

@@ -24,6 +24,7 @@ from panels.layouts.model import (
     Button,
     Column,
     CustomPanel,
+    Field,
     Group,
     Layout,
     Leaf,
@@ -42,6 +43,7 @@ from panels.registry import (
     CUSTOM_PANEL_TYPE,
     MAX_GRID_SIDE,
     PANEL_TYPES,
+    PRESET_SHAPES,
     RIBBON_ACTIONS,
     ActionParam,
 )
@@ -160,6 +162,7 @@ class _Builder:
         panels = self.node(root.find("panels")[0])
         presets_el = root.find("annotation-presets")
         presets = self.presets(presets_el) if presets_el is not None else ()
+        self.check_preset_buttons(ribbon, presets)
         if self.errors:
             raise InvalidLayout(self.errors)
         return Layout(
@@ -228,6 +231,8 @@ class _Builder:
         }
         if el.tag == "toggle":
             return Toggle(**common, pressed=_boolean(el.get("pressed", "false")))
+        if el.tag == "field":
+            return Field(**common)
         return Button(**common)
 
     def param_value(
@@ -247,7 +252,8 @@ class _Builder:
         if param.kind == "panel" and (raw not in PANEL_TYPES or raw == CUSTOM_PANEL_TYPE):
             self.error(el, f"{where}: unknown panel type '{raw}'")
             return None
-        # "layout" targets are checked by the loader, which knows every layout file.
+        # "layout" targets are checked by the loader, which knows every layout file; "preset"
+        # classes once the file's presets are read (check_preset_buttons).
         return raw
 
     # Panels ------------------------------------------------------------------------------
@@ -329,16 +335,32 @@ class _Builder:
             if key in seen:
                 self.error(preset_el, f"duplicate preset class '{class_name}' (line {seen[key]})")
             seen[key] = preset_el.sourceline or 0
-            fill = preset_el.get("fill")
+            shape = preset_el.get("shape", "polygon")
+            if shape not in PRESET_SHAPES:
+                self.error(
+                    preset_el,
+                    f"preset shape must be one of {', '.join(PRESET_SHAPES)}, not '{shape}'",
+                )
+            color = _rgba(preset_el.get("color"))
             presets.append(
                 Preset(
                     class_name=class_name,
-                    color=_rgba(preset_el.get("color")),
-                    fill=_rgba(fill) if fill else None,
+                    color=color,
+                    fill=_fill(preset_el, color),
                     line_width=float(Decimal(preset_el.get("line-width", "2"))),
+                    shape=shape,
                 )
             )
         return tuple(presets)
+
+    def check_preset_buttons(self, ribbon: Ribbon, presets: tuple[Preset, ...]) -> None:
+        classes = {preset.class_name for preset in presets}
+        for item in ribbon.items():
+            wanted = item.param("preset")
+            if item.action == "annotations.preset" and wanted not in classes:
+                self.errors.append(
+                    LayoutError(self.file, item.line, f"no annotation preset has class '{wanted}'")
+                )
 
 
 def _size(el: etree._Element) -> float:
@@ -348,6 +370,16 @@ def _size(el: etree._Element) -> float:
 def _boolean(raw: str) -> bool:
     # xs:boolean, already validated: true, false, 1 or 0.
     return raw.strip() in ("true", "1")
+
+
+def _fill(el: etree._Element, color: str) -> str | None:
+    """The fill as #RRGGBBAA: `fill-opacity` (0 to 1) sets its alpha, and alone means the
+    edge colour at that opacity."""
+    fill, opacity = el.get("fill"), el.get("fill-opacity")
+    if opacity is None:
+        return _rgba(fill) if fill else None
+    alpha = round(float(Decimal(opacity)) * 255)
+    return f"{_rgba(fill or color)[:7]}{alpha:02X}"
 
 
 def _rgba(raw: str) -> str:

@@ -18,6 +18,7 @@ from panels.layouts.loader import DEFAULT_LAYOUT, LoadResult, load_layouts
 from panels.layouts.model import CustomPanel, Layout
 from panels.models import Arrangement, CockpitPreference, UserCustomPanel
 from panels.registry import (
+    ANNOTATION_STYLE_INPUTS,
     CUSTOM_PANEL_TYPE,
     PANEL_TYPES,
     RIBBON_ACTIONS,
@@ -25,6 +26,7 @@ from panels.registry import (
 )
 from studio.error_pages import error_page
 from studio.forms import form_errors
+from studio.lib.csp import content_security_policy
 
 # Where the viewer panel asks for a slide's size and tile URL (the viewer page's data).
 VIEWER_INFO_URL_NAME = "panels:slide-info-json"
@@ -49,9 +51,14 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "panel_types": [p for p in PANEL_TYPES.values() if p.name != CUSTOM_PANEL_TYPE],
         "user_panels": user_panels,
         "custom_panel_form": UserCustomPanelForm(),
-        "cockpit_data": cockpit_data(request, layout, form.cleaned_data["slide"], user_panels),
+        "cockpit_data": {
+            **cockpit_data(request, layout, form.cleaned_data["slide"], user_panels),
+            "live": form.cleaned_data["live"],
+        },
     }
-    return render(request, "panels/cockpit.html", context)
+    response = render(request, "panels/cockpit.html", context)
+    response["Content-Security-Policy"] = content_security_policy(allow_eval=True)
+    return response
 
 
 def usable(layout_id: str, result: LoadResult) -> bool:
@@ -116,6 +123,8 @@ def ribbon_tabs(layout: Layout, result: LoadResult) -> list[dict[str, Any]]:
                 data["disabled"] = target is not None and not usable(target, result)
                 data["current"] = target == layout.id
                 data["aria_shortcut"] = aria_shortcut(item.shortcut)
+                if item.action == "annotations.style":
+                    data["input"] = ANNOTATION_STYLE_INPUTS[str(item.param("property"))]
                 items.append(data)
             groups.append({"id": group.id, "label": group.label, "items": items})
         tabs.append({"id": tab.id, "label": tab.label, "groups": groups})

@@ -215,6 +215,11 @@ def annotations(request: HttpRequest) -> HttpResponse:
             return tile_server_failure(request, e, "Annotations")
         author = request.GET.get("author", "")[:150]
         context.update(
+            # Who may change which annotation is the tile server's rule (its author, or an
+            # admin); the panel offers the form where it would be accepted, and shows the
+            # tile server's answer if it is refused all the same.
+            editor=request.user.get_username(),
+            is_admin=request.user.is_superuser or request.user.is_staff,
             authors=sorted({item.created_by for item in found}),
             author=author,
             unit=unit(info),

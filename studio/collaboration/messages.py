@@ -83,8 +83,8 @@ def _json_object(value: object, what: str, max_bytes: int) -> dict[str, Any]:
 
 def viewport(message: dict[str, Any]) -> dict[str, Any]:
     """{"type": "viewport", "slide": path, "center": [x, y], "zoom": z, "rotation": deg,
-    "flip": bool, "grid": {"rows": r, "columns": c, "cells": [path|null, ...]}} where only
-    slide, center and zoom are required."""
+    "flip": bool, "grid": {"rows": r, "columns": c, "cells": [path|null, ...], "selected": i,
+    "sync": bool}} where only slide, center and zoom are required."""
     clean: dict[str, Any] = {
         "type": "viewport",
         "slide": _slide(message.get("slide")),
@@ -112,11 +112,22 @@ def _grid(value: object) -> dict[str, Any]:
     cells = value.get("cells", [])
     if not isinstance(cells, list) or len(cells) > rows * columns:
         raise BadMessage("grid cells must be a list, one per cell.")
-    return {
+    clean: dict[str, Any] = {
         "rows": int(rows),
         "columns": int(columns),
         "cells": [None if cell is None else _slide(cell, "grid cell") for cell in cells],
     }
+    # Optional: the viewport the centre and zoom are of, and synchronized navigation.
+    if "selected" in value:
+        selected = _number(value["selected"], "grid selected", MAX_GRID_CELLS)
+        if selected % 1 or not 0 <= selected < rows * columns:
+            raise BadMessage("grid selected must be the index of one of its cells.")
+        clean["selected"] = int(selected)
+    if "sync" in value:
+        if not isinstance(value["sync"], bool):
+            raise BadMessage("grid sync must be true or false.")
+        clean["sync"] = value["sync"]
+    return clean
 
 
 def pointer(message: dict[str, Any]) -> dict[str, Any]:

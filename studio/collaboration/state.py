@@ -2,10 +2,10 @@
 studio process sees the same session): the driver's last viewport, recent chat, shared
 application data, transient highlights and who is connected.
 
-Writes are read-modify-write on one key per concern: two processes changing the same key in
-the same instant may lose one change. That is acceptable for these (the next viewport or
-join repairs it); nothing here is the only copy of something a user typed except chat, whose
-messages were already delivered live.
+The viewport is simply overwritten (the latest wins). Everything else is a read-modify-write
+of one key per concern (participants, chat, data, highlights, shown slides), done under that
+key's lock in the cache (studio/lib/cache_lock.py), so two processes changing the same key
+in the same instant both keep their change.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
+
+from studio.lib.cache_lock import locked
 
 RECENT_CHAT = 50
 MAX_ANNOTATIONS = 200
@@ -52,37 +54,41 @@ async def shown(session_name: str) -> set[str]:
 
 async def add_shown(session_name: str, slides: set[str]) -> None:
     key = _key(session_name, "shown")
-    before = set(await cache.aget(key, []))
-    if not slides <= before:
-        await cache.aset(key, sorted(before | slides), TIMEOUT)
+    async with locked(cache, key):
+        before = set(await cache.aget(key, []))
+        if not slides <= before:
+            await cache.aset(key, sorted(before | slides), TIMEOUT)
 
 
 async def add_chat(session_name: str, message: dict[str, Any]) -> None:
     key = _key(session_name, "chat")
-    recent = await cache.aget(key, [])
-    await cache.aset(key, [*recent, message][-RECENT_CHAT:], TIMEOUT)
+    async with locked(cache, key):
+        recent = await cache.aget(key, [])
+        await cache.aset(key, [*recent, message][-RECENT_CHAT:], TIMEOUT)
 
 
 async def merge_data(session_name: str, changes: dict[str, Any]) -> dict[str, Any] | None:
     """Everyone's shared data after `changes` (null removes a key), or None when it would
     grow past MAX_DATA_KEYS."""
     key = _key(session_name, "data")
-    merged = dict(await cache.aget(key, {}))
-    for name, value in changes.items():
-        if value is None:
-            merged.pop(name, None)
-        else:
-            merged[name] = value
-    if len(merged) > MAX_DATA_KEYS:
-        return None
-    await cache.aset(key, merged, TIMEOUT)
+    async with locked(cache, key):
+        merged = dict(await cache.aget(key, {}))
+        for name, value in changes.items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        if len(merged) > MAX_DATA_KEYS:
+            return None
+        await cache.aset(key, merged, TIMEOUT)
     return merged
 
 
 async def add_annotation(session_name: str, mark: dict[str, Any]) -> None:
     key = _key(session_name, "marks")
-    marks = await cache.aget(key, [])
-    await cache.aset(key, [*marks, mark][-MAX_ANNOTATIONS:], TIMEOUT)
+    async with locked(cache, key):
+        marks = await cache.aget(key, [])
+        await cache.aset(key, [*marks, mark][-MAX_ANNOTATIONS:], TIMEOUT)
 
 
 async def clear_annotations(session_name: str) -> None:
@@ -91,16 +97,18 @@ async def clear_annotations(session_name: str) -> None:
 
 async def join(session_name: str, channel: str, person: dict[str, Any]) -> None:
     key = _key(session_name, "people")
-    people = dict(await cache.aget(key, {}))
-    people[channel] = person
-    await cache.aset(key, people, TIMEOUT)
+    async with locked(cache, key):
+        people = dict(await cache.aget(key, {}))
+        people[channel] = person
+        await cache.aset(key, people, TIMEOUT)
 
 
 async def leave(session_name: str, channel: str) -> None:
     key = _key(session_name, "people")
-    people = dict(await cache.aget(key, {}))
-    people.pop(channel, None)
-    await cache.aset(key, people, TIMEOUT)
+    async with locked(cache, key):
+        people = dict(await cache.aget(key, {}))
+        people.pop(channel, None)
+        await cache.aset(key, people, TIMEOUT)
 
 
 async def participants(session_name: str) -> list[dict[str, Any]]:

@@ -23,7 +23,14 @@ POLICY: dict[str, str] = {
 }
 
 
-def content_security_policy(*, frame_ancestors: str = "'none'") -> str:
-    """The header's value; `frame_ancestors` names who may frame the page."""
+def content_security_policy(*, frame_ancestors: str = "'none'", allow_eval: bool = False) -> str:
+    """The header's value; `frame_ancestors` names who may frame the page.
+
+    `allow_eval` only for the cockpit: the annotation layer draws with PixiJS (bundled in
+    Annotorious), which compiles its shaders' uniform code with `new Function` and refuses
+    to start without it. Scripts still come only from the studio itself, none inline.
+    """
     directives = {**POLICY, "frame-ancestors": frame_ancestors}
+    if allow_eval:
+        directives["script-src"] += " 'unsafe-eval'"
     return "; ".join(f"{name} {value}" for name, value in directives.items())

@@ -8,7 +8,7 @@ Failures raise `pmacore.errors.TileServerError` subclasses whatever the transpor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import BinaryIO, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -132,6 +132,17 @@ class TileClient(Protocol):
 
     def annotations_by_fingerprint(self, session_id: str, fingerprint: str) -> list[Annotation]:
         """Annotations made on any copy of a slide with this fingerprint."""
+        ...
+
+    def extract_regions(
+        self,
+        session_id: str,
+        path_or_uid: str,
+        annotation_ids: Sequence[int],
+        progress: Callable[[int, int], object],
+    ) -> list[str]:
+        """Each annotation's bounding region at full resolution as a slide of its own; their
+        paths. Only the embedded tile server can (NotSupported otherwise)."""
         ...
 
     def save_annotations(

@@ -7,14 +7,14 @@ Django cache for a minute so that tiles do not query the database each time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponseBase
 
-from pmacore.errors import NotAllowed, NotAuthenticated
+from pmacore.errors import AnnotationNotFound, NotAllowed, NotAuthenticated
 from pmacore.types import (
     Annotation,
     AnnotationChange,
@@ -26,7 +26,7 @@ from pmacore.types import (
 )
 from studio.tileclient.transfer import LocalFileDownload
 from tileserver import annotations as annotation_store
-from tileserver import engine, uploads
+from tileserver import engine, regions, uploads
 from tileserver.api import dispatch as api
 from tileserver.models import ApiSession
 
@@ -160,6 +160,21 @@ class EmbeddedClient:
     def annotations_by_fingerprint(self, session_id: str, fingerprint: str) -> list[Annotation]:
         self.check_session(session_id)
         return annotation_store.by_fingerprint(fingerprint)
+
+    def extract_regions(
+        self,
+        session_id: str,
+        path_or_uid: str,
+        annotation_ids: Sequence[int],
+        progress: Callable[[int, int], object],
+    ) -> list[str]:
+        self.check_session(session_id)
+        found = {item.id: item for item in annotation_store.for_slide(path_or_uid)}
+        missing = [str(i) for i in annotation_ids if i not in found]
+        if missing:
+            raise AnnotationNotFound(f"There is no annotation {', '.join(missing)} on the slide")
+        chosen = [found[i] for i in annotation_ids]
+        return regions.extract_annotations(path_or_uid, chosen, progress=progress)
 
     def save_annotations(
         self,

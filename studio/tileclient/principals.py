@@ -24,10 +24,13 @@ from django.http import HttpRequest
 from pmacore.errors import NotAuthenticated
 from studio.auth import atile_session_id, tile_session_id
 from studio.lib.blocking import run_blocking
+from studio.lib.ttl_memo import TTLMemo
 from studio.tileclient import get_client
 
 # How long a delegated session ID is reused before it is asked for again.
 DELEGATED_SESSION_SECONDS = 300
+# A session forgotten in another process (its owner changed) is forgotten here within this.
+_recent_delegated: TTLMemo[int, str] = TTLMemo(seconds=10, max_entries=10_000)
 
 
 class Principal(Protocol):
@@ -62,7 +65,8 @@ class SessionPrincipal:
 
 class OwnerPrincipal:
     """The owner (user id `user_id`) of a share link or panel token. A warm `aget` makes no
-    database query: the session ID is kept in the cache."""
+    database query: the session ID is kept in the cache, and for a few seconds in the
+    process too (a share link's tiles ask for it each)."""
 
     def __init__(self, user_id: int) -> None:
         self.user_id = user_id
@@ -76,10 +80,14 @@ class OwnerPrincipal:
         return session_id
 
     async def aget(self, *, renew: bool = False) -> str:
+        session_id = None if renew else _recent_delegated.get(self.user_id)
+        if session_id:
+            return session_id
         session_id = None if renew else await cache.aget(self.key)
         if not session_id:
             session_id = await run_blocking(self._open)
             await cache.aset(self.key, session_id, DELEGATED_SESSION_SECONDS)
+        _recent_delegated.put(self.user_id, session_id)
         return session_id
 
     def _open(self) -> str:
@@ -92,6 +100,7 @@ class OwnerPrincipal:
 
 
 def forget_delegated_session(user_id: int) -> None:
+    _recent_delegated.forget(user_id)
     cache.delete(_delegated_key(user_id))
 
 

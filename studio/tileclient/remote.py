@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO
 from urllib.parse import urlencode, urlsplit
 
@@ -38,6 +38,7 @@ from pmacore.errors import (
     AssociatedImageNotFound,
     BadAnswer,
     NotAuthenticated,
+    NotSupported,
     TileServerError,
     Unavailable,
 )
@@ -340,6 +341,18 @@ class RemoteClient:
 
     def annotations_by_fingerprint(self, session_id: str, fingerprint: str) -> list[Annotation]:
         return self._annotations({"sessionID": session_id, "fingerprint": fingerprint})
+
+    def extract_regions(
+        self,
+        session_id: str,
+        path_or_uid: str,
+        annotation_ids: Sequence[int],
+        progress: Callable[[int, int], object],
+    ) -> list[str]:
+        raise NotSupported(
+            f"Region extraction is done where the slides are: {self.name} offers no such call "
+            "(the embedded tile server does)."
+        )
 
     def save_annotations(
         self,

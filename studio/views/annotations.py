@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +22,7 @@ from pmacore import formats
 from pmacore.annotation_wire import change_from_wire, draft_from_wire
 from pmacore.errors import BadRequest, TileServerError
 from pmacore.wire import Params
+from studio import region_jobs
 from studio.annotation_files import export, read_upload, save_upload
 from studio.annotations import serve_annotations
 from studio.auth import ais_authenticated
@@ -167,4 +170,42 @@ def export_file(request: HttpRequest) -> HttpResponseBase:
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{stem}{result.suffix}"
     )
+    return response
+
+
+@require_POST
+async def extract_regions(request: HttpRequest) -> HttpResponseBase:
+    """Start writing annotated regions as slides of their own: `{"ids": [..]}` (or all of
+    the slide's annotations without ids); 202 with the job's status URL."""
+    slide = await _slide_or_error(request)
+    if isinstance(slide, JsonResponse):
+        return slide
+    try:
+        body = _body(request)
+        ids = body.get("ids")
+        if ids is None:
+            found = await acall(RequestPrincipal(request), lambda c, sid: c.annotations(sid, slide))
+            ids = [item.id for item in found]
+        if not isinstance(ids, list) or not all(type(i) is int for i in ids) or not ids:
+            raise BadRequest("ids must be a non-empty list of annotation ids")
+    except TileServerError as e:
+        return error(e.status, e.message)
+    user = await request.auser()
+    job = await sync_to_async(region_jobs.start)(user.pk, slide, ids)
+    if job is None:
+        return error(409, "An extraction of yours is still running: wait for it to finish.")
+    status_url = reverse("annotation-regions-status", args=[job])
+    return JsonResponse({"job": job, "status": status_url}, status=202)
+
+
+@require_GET
+async def extract_regions_status(request: HttpRequest, job: str) -> HttpResponseBase:
+    if not await ais_authenticated(request):
+        return error(401, "Log in first.")
+    user = await request.auser()
+    found = await sync_to_async(region_jobs.state)(job, user.pk)
+    if found is None:
+        return error(404, "No such extraction.")
+    response = JsonResponse(found)
+    response["Cache-Control"] = "no-store"
     return response

@@ -63,12 +63,13 @@ def qr(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, name: str) -> HttpResponse:
-    """Logged-in users go straight to the session's page; guests give the session password
-    (if it has one) and a nickname, and get a ticket kept in their browser session."""
+    """Logged-in users go straight into the session in their cockpit; guests give the session
+    password (if it has one) and a nickname, get a ticket kept in their browser session and
+    follow on the session's page."""
     session = access.get_session(name)
-    if request.user.is_authenticated or (
-        request.method == "GET" and access.guest_ticket(request, session)
-    ):
+    if request.user.is_authenticated:
+        return redirect(reverse("home") + "?" + urlencode({"live": session.name}))
+    if request.method == "GET" and access.guest_ticket(request, session):
         return redirect("live-watch", name=session.name)
     if request.method == "GET":
         return _join_page(request, session, JoinForm())
@@ -118,8 +119,7 @@ def watch(request: HttpRequest, name: str) -> HttpResponse:
         "session": session,
         "slide_url": slide_url,
         "start_slide": form.cleaned_data["slide"] if not is_guest and form.is_valid() else "",
-        "is_owner": session.owner_id == request.user.pk,
-        "join_url": request.build_absolute_uri(reverse("live-join", args=[session.name])),
+        "is_guest": is_guest,
     }
     return render(request, "studio/live.html", context)
 

@@ -36,6 +36,12 @@ urlpatterns: list[URLPattern] = [
     path("annotations/copies/", annotations.copies, name="annotation-copies"),
     path("annotations/import/", annotations.import_file, name="annotation-import"),
     path("annotations/export/", annotations.export_file, name="annotation-export"),
+    path("annotations/regions/", annotations.extract_regions, name="annotation-regions"),
+    path(
+        "annotations/regions/<str:job>/",
+        annotations.extract_regions_status,
+        name="annotation-regions-status",
+    ),
     path("annotations/<int:annotation_id>/", annotations.change, name="annotation"),
     path(
         "annotations/<int:annotation_id>/delete/",

@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
 ]
 USERNAME = "journey"
 PASSWORD = "journey-through-slides"
+# A second person, for journeys with two (live sessions); same password.
+COLLEAGUE = "colleague"
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,11 @@ class LiveStudio:
     password: str
     slides_dir: Path
 
-    def login(self, page: Page, next_path: str = "/") -> None:
-        """Log in through the login form and wait until `next_path` has loaded."""
+    def login(self, page: Page, next_path: str = "/", username: str = "") -> None:
+        """Log in (as the journey's user, or `username`) through the login form and wait
+        until `next_path` has loaded."""
         page.goto(f"{self.url}/login/?next={next_path}")
-        page.get_by_label("Username").fill(self.username)
+        page.get_by_label("Username").fill(username or self.username)
         page.get_by_label("Password").fill(self.password)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(self.url + next_path)
@@ -59,11 +62,13 @@ def live_studio(
     account, an admin, is what a studio admin promotes a shadow user to)."""
     demo_slides_dir = demo_slides_dir_or_skip(request)
     workdir = tmp_path_factory.mktemp("live-studio")
-    setup = [["ensure_demo_user", USERNAME, PASSWORD]]
+    setup = [["ensure_demo_user", USERNAME, PASSWORD], ["ensure_demo_user", COLLEAGUE, PASSWORD]]
     env: dict[str, str] = {}
     if remote_tile_server is not None:
         journey_user = get_user_model()(username=USERNAME, email="journey@example.org")
         remote_users.create(journey_user, PASSWORD, remote_tile_server)
+        colleague = get_user_model()(username=COLLEAGUE, email="colleague@example.org")
+        remote_users.create(colleague, PASSWORD, remote_tile_server)
         env = {
             "TILE_SERVER_URL": remote_tile_server.url,
             "TILE_SERVER_SERVICE_USERNAME": remote_tile_server.username,

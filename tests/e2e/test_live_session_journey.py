@@ -108,5 +108,25 @@ def test_a_guest_follows_the_owner_sees_pointers_and_chats(
         expect(owner.locator('[data-role="chat"] li').last).to_contain_text(
             "Resident: <b>mitosis</b>?"
         )
+
+        # The owner highlights a region; the guest sees it until it is cleared.
+        expect(guest.get_by_role("button", name="Highlight", exact=True)).to_be_hidden()
+        owner.get_by_role("button", name="Highlight", exact=True).click()
+        box = owner.locator("#viewer").bounding_box()
+        assert box
+        owner.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.4)
+        owner.mouse.down()
+        owner.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=5)
+        owner.mouse.up()
+        expect(guest.locator("#viewer .live-highlight")).to_have_count(1)
+        owner.get_by_role("button", name="Clear highlights").click()
+        expect(guest.locator("#viewer .live-highlight")).to_have_count(0)
+        expect(owner.locator("#viewer .live-highlight")).to_have_count(0)
+
+        # From the keyboard: Highlight, then Enter marks the middle of the view.
+        owner.get_by_role("button", name="Highlight", exact=True).focus()
+        owner.keyboard.press("Enter")
+        owner.keyboard.press("Enter")
+        expect(guest.locator("#viewer .live-highlight")).to_have_count(1)
     finally:
         context.close()

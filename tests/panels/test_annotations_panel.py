@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from pmacore.annotation_wire import draft_to_wire
 from pmacore.types import AnnotationDraft
-from tests.base import annotated_slide, client_for
+from tests.base import annotated_slide, client_for, make_user
 from tests.panels.slide_fixtures import *  # noqa: F403
 
 __all__ = ["annotated_slide"]
@@ -76,3 +79,69 @@ def test_it_filters_by_author(
     assert "Mine" in both and "Theirs" in both and '<option value="owner"' in both
     only = panel(viewer, annotated_slide, author="colleague")
     assert "Theirs" in only and "Mine" not in only
+
+
+def edit_forms(html: str) -> dict[str, str]:
+    """Annotation id → the URL its inline Edit form saves to."""
+    found = re.findall(r'data-annotation-edit="(\d+)" data-url="([^"]*)"', html)
+    return {ident: url.replace("&amp;", "&") for ident, url in found}
+
+
+def test_the_author_may_edit_class_and_description_inline_and_others_may_not(
+    owner: AbstractUser, colleague: AbstractUser, annotated_slide: str
+) -> None:
+    add(owner, annotated_slide, AnnotationDraft(SQUARE, "Tumor", "first look"))
+    mine = panel(client_for(owner), annotated_slide)
+    ((ident, url),) = edit_forms(mine).items()
+    assert 'name="classification" value="Tumor"' in mine and ">first look</textarea>" in mine
+    assert edit_forms(panel(client_for(colleague), annotated_slide)) == {}
+
+    # The form's body, as annotations-panel.js sends it, to the form's own URL.
+    body = json.dumps({"classification": "Stroma", "notes": "second look"})
+    refused = client_for(colleague).post(url, body, "application/json")
+    assert refused.status_code == 403 and "owner" in refused.json()["error"]
+    assert client_for(owner).post(url, body, "application/json").status_code == 204
+    html = panel(client_for(owner), annotated_slide)
+    assert 'annotation-class-name">Stroma<' in html and "second look" in html
+    assert f'data-annotation-edit="{ident}"' in html
+
+
+def test_an_admin_may_edit_everyones_annotations_inline(
+    owner: AbstractUser, annotated_slide: str
+) -> None:
+    # A name of its own: a remote tile server keeps the users earlier tests made, and an
+    # "admin" made there without admin rights would stay so.
+    admin = make_user("annotations-admin", is_staff=True, is_superuser=True)
+    add(owner, annotated_slide, AnnotationDraft(SQUARE, "Tumor"))
+    ((_, url),) = edit_forms(panel(client_for(admin), annotated_slide)).items()
+    body = json.dumps({"classification": "Necrosis", "notes": ""})
+    assert client_for(admin).post(url, body, "application/json").status_code == 204
+    assert 'annotation-class-name">Necrosis<' in panel(client_for(owner), annotated_slide)
+
+
+TCGA_WITHOUT_MPP = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "testdata"
+    / "slides"
+    / "aperio"
+    / "tcga-cr-7395-01a-01-ts1.svs"
+)
+
+
+@pytest.mark.embedded_only
+def test_a_ruler_on_a_slide_without_mpp_is_measured_in_pixels(
+    owner: AbstractUser, tmp_path: Path, settings: Settings
+) -> None:
+    if not TCGA_WITHOUT_MPP.exists():
+        pytest.skip(f"{TCGA_WITHOUT_MPP} is missing (shared/testdata)")
+    (tmp_path / "frozen").mkdir()
+    shutil.copy(TCGA_WITHOUT_MPP, tmp_path / "frozen" / "tcga.svs")
+    settings.SLIDES_DIR = tmp_path
+    slide = "frozen/tcga.svs"
+    add(owner, slide, AnnotationDraft("LINESTRING (0 0, 30 40)", "Ruler"))
+
+    html = panel(client_for(owner), slide)
+
+    # A 3-4-5 triangle's long side, in pixels: the slide says nothing of its resolution.
+    assert "50.0 px" in html and "µm" not in html

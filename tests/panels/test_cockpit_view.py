@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -13,6 +15,7 @@ from lxml import html as lxml_html
 from pytest_django.fixtures import Settings
 
 from panels.layouts.loader import load_layouts
+from panels.layouts.model import Field
 from panels.models import CockpitPreference
 from panels.registry import PANEL_TYPES, RIBBON_ACTIONS
 from tests.base import FAST_HASHERS, client_for, make_user
@@ -74,6 +77,11 @@ def test_it_renders_the_ribbon_of_the_default_layout(owner_client: Client) -> No
         for group in tab.groups:
             for item in group.items:
                 button = doc.get_element_by_id(f"ribbon-item-{item.id}")
+                if isinstance(item, Field):
+                    (field,) = button.xpath(".//input")
+                    assert button.tag == "label" and field.get("data-action") == item.action
+                    assert button.text_content().strip() == item.label
+                    continue
                 assert button.tag == "button" and button.get("type") == "button"
                 assert button.get("data-action") == item.action
                 assert button.text_content().strip() == item.label
@@ -216,3 +224,22 @@ def test_it_refuses_post(owner_client: Client) -> None:
 def test_the_browse_page_stays_as_a_fallback(owner_client: Client) -> None:
     doc = page(owner_client.get("/"))
     assert doc.xpath('//a[@href="/browse/"]')
+
+
+def test_style_fields_are_inputs_of_their_kind_with_the_presets_as_class_choices(
+    owner_client: Client,
+) -> None:
+    doc = page(owner_client.get("/"))
+
+    def field(item_id: str) -> Any:
+        (found,) = doc.get_element_by_id(f"ribbon-item-{item_id}").xpath(".//input")
+        return found
+
+    assert field("style-edge").get("type") == "color"
+    opacity = field("style-opacity")
+    assert (opacity.get("type"), opacity.get("min"), opacity.get("max")) == ("range", "0", "100")
+    assert field("style-width").get("type") == "number"
+    assert field("annotation-class").get("list") == "annotation-classes"
+    assert json.loads(field("annotation-class").get("data-params")) == {"property": "class"}
+    classes = doc.xpath('//datalist[@id="annotation-classes"]/option/@value')
+    assert classes == [p.class_name for p in load_layouts().get("default").presets]

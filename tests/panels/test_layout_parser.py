@@ -8,7 +8,16 @@ from django.conf import settings
 
 from panels.layouts.builtin import builtin_layout
 from panels.layouts.errors import InvalidLayout, LayoutError
-from panels.layouts.model import Button, Column, CustomPanel, PanelRef, Row, Stack, Toggle
+from panels.layouts.model import (
+    Button,
+    Column,
+    CustomPanel,
+    Field,
+    PanelRef,
+    Row,
+    Stack,
+    Toggle,
+)
 from panels.layouts.parser import MAX_BYTES, parse_layout
 from panels.registry import PANEL_TYPES, RIBBON_ACTIONS
 from tests.panels.conftest import MINIMAL_PANELS, MINIMAL_RIBBON, layout_xml, line_of, write
@@ -47,7 +56,7 @@ def test_default_layout_has_the_ribbon_and_panels_of_the_issue() -> None:
     home = layout.ribbon.tabs[0]
     assert [g.label for g in home.groups] == ["Layout", "Share", "Viewport", "Live"]
     switches = [i.param("target") for i in home.groups[0].items if i.action == "layout.switch"]
-    assert switches == ["default", "reading", "review"]
+    assert switches == ["default", "reading", "review", "tls-protocol"]
     toggled = {i.param("panel") for i in layout.ribbon.items() if i.action == "panels.toggle"}
     assert toggled == set(PANEL_TYPES) - {"custom"}
     assert {p.type for p in layout.panels_list()} == set(PANEL_TYPES)
@@ -158,6 +167,7 @@ def test_to_dict_is_json_and_keeps_the_key_information() -> None:
         "color": "#E53935FF",
         "fill": "#E5393533",
         "line_width": 2.0,
+        "shape": "polygon",
     }
 
 
@@ -282,6 +292,15 @@ BAD_ITEMS = {
         '<button id="b" action="annotations.draw" shape="star" label="Star"/>',
         "attribute 'shape' of action 'annotations.draw' must be one of "
         "rectangle, circle, ellipse, polygon, freehand, line, arrow, point, not 'star'",
+    ),
+    "field action on a button": (
+        '<button id="b" action="annotations.style" property="color" label="Edge"/>',
+        "action 'annotations.style' is a field: use <field>",
+    ),
+    "style property not a choice": (
+        '<field id="b" action="annotations.style" property="opacity" label="Opacity"/>',
+        "attribute 'property' of action 'annotations.style' must be one of "
+        "color, fill, fill-opacity, line-width, class, description, not 'opacity'",
     ),
     "unknown panel to toggle": (
         '<toggle id="b" action="panels.toggle" panel="slidez" label="S"/>',
@@ -518,3 +537,96 @@ def test_the_example_in_the_layouts_readme_is_valid(layouts_dir: Path) -> None:
 
     assert layout.id == "reading"
     assert [p.id for p in layout.panels_list()] == ["browser", "viewer", "info", "label", "lims"]
+
+
+def preset_layout(presets: str, item: str = "") -> str:
+    button = item or '<button id="p" action="annotations.preset" preset="Tumor" label="Tumor"/>'
+    return layout_xml(
+        ribbon=ribbon_with(button),
+        extra=f"  <annotation-presets>\n{presets}  </annotation-presets>\n",
+    )
+
+
+def test_presets_carry_their_shape_and_fill_opacity(layouts_dir: Path) -> None:
+    presets = """\
+    <preset class="Tumor" color="#E53935" fill-opacity="0.25" shape="freehand"/>
+    <preset class="Stroma" color="#1E88E5FF" fill="#00FF00" fill-opacity="0" line-width="3"/>
+    <preset class="Mitosis" color="#FDD835FF" shape="point"/>
+"""
+    write(layouts_dir / "bad.xml", preset_layout(presets))
+
+    layout = parse_layout(layouts_dir / "bad.xml")
+
+    tumor, stroma, mitosis = layout.presets
+    # fill-opacity alone: the edge colour at that opacity (0.25 * 255 = 64 = 0x40).
+    assert (tumor.fill, tumor.shape) == ("#E5393540", "freehand")
+    assert (stroma.fill, stroma.shape, stroma.line_width) == ("#00FF0000", "polygon", 3.0)
+    assert (mitosis.fill, mitosis.shape) == (None, "point")
+    button = layout.ribbon.tabs[0].groups[0].items[0]
+    assert (button.action, button.params) == ("annotations.preset", (("preset", "Tumor"),))
+    assert layout.to_dict()["presets"][0] == {
+        "class": "Tumor",
+        "color": "#E53935FF",
+        "fill": "#E5393540",
+        "line_width": 2.0,
+        "shape": "freehand",
+    }
+
+
+def test_a_preset_button_must_name_a_preset_of_the_file(layouts_dir: Path) -> None:
+    item = '<button id="p" action="annotations.preset" preset="Tumour" label="Tumour"/>'
+    text = preset_layout('    <preset class="Tumor" color="#E53935"/>\n', item)
+    write(layouts_dir / "bad.xml", text)
+
+    error = only_error(layouts_dir / "bad.xml")
+
+    reason = "no annotation preset has class 'Tumour'"
+    assert error == LayoutError("layouts/bad.xml", line_of(text, 'preset="Tumour"'), reason)
+
+
+def test_a_preset_with_a_shape_it_cannot_draw_is_named_with_its_line(layouts_dir: Path) -> None:
+    text = preset_layout('    <preset class="Tumor" color="#E53935" shape="arrow"/>\n')
+    write(layouts_dir / "bad.xml", text)
+
+    error = only_error(layouts_dir / "bad.xml")
+
+    assert error.line == line_of(text, 'shape="arrow"')
+    assert error.reason == (
+        "preset shape must be one of rectangle, circle, ellipse, polygon, freehand, line, "
+        "point, not 'arrow'"
+    )
+
+
+def test_a_fill_opacity_above_one_is_a_schema_error_with_its_line(layouts_dir: Path) -> None:
+    text = preset_layout('    <preset class="Tumor" color="#E53935" fill-opacity="1.5"/>\n')
+    write(layouts_dir / "bad.xml", text)
+
+    error = only_error(layouts_dir / "bad.xml")
+
+    assert error.line == line_of(text, 'fill-opacity="1.5"')
+    assert "fill-opacity" in error.reason and "does not match the schema" in error.reason
+
+
+def test_the_tls_protocol_layout_offers_each_stage_as_a_preset_button() -> None:
+    layout = parse_layout(Path(settings.BASE_DIR, "layouts", "tls-protocol.xml"))
+
+    stages = [p.class_name for p in layout.presets]
+    assert stages[:3] == [
+        "TLS immature aggregate",
+        "TLS primary follicle",
+        "TLS secondary follicle (germinal centre)",
+    ]
+    buttons = [i.param("preset") for i in layout.ribbon.items() if i.action == "annotations.preset"]
+    assert buttons == stages
+    assert all(p.fill is None or p.fill[-2:] != "FF" for p in layout.presets)
+
+
+def test_a_field_is_parsed_as_an_input_of_the_ribbon(layouts_dir: Path) -> None:
+    item = '<field id="edge" action="annotations.style" property="color" label="Edge"/>'
+    write(layouts_dir / "bad.xml", layout_xml(ribbon=ribbon_with(item)))
+
+    (field,) = parse_layout(layouts_dir / "bad.xml").ribbon.tabs[0].groups[0].items
+
+    assert isinstance(field, Field)
+    assert field.to_dict()["kind"] == "field"
+    assert field.params == (("property", "color"),)

@@ -139,6 +139,18 @@ async def test_a_viewport_carries_the_grid_and_its_slides(
     await follower.disconnect()
 
 
+async def test_a_viewport_says_which_cell_it_is_of_and_whether_the_grid_is_synchronized(
+    owner: AbstractUser, colleague: AbstractUser, live: LiveSession
+) -> None:
+    driver, _ = await joined(live.name, owner)
+    follower, _ = await joined(live.name, colleague)
+    grid = {"rows": 2, "columns": 2, "cells": [None, "Demo/a.svs"], "selected": 1, "sync": True}
+    await send(driver, {**VIEW, "grid": grid})
+    assert (await receive_type(follower, "viewport"))["grid"] == grid
+    await driver.disconnect()
+    await follower.disconnect()
+
+
 async def test_a_participant_without_control_cannot_move_others(
     owner: AbstractUser, colleague: AbstractUser, live: LiveSession
 ) -> None:
@@ -366,6 +378,9 @@ BAD = [
     ('{"type": "viewport", "slide": "a", "center": [1], "zoom": 1}', "[x, y]"),
     ('{"type": "viewport", "slide": "a", "center": [1, 1], "zoom": 1, "rotation": 720}', "range"),
     (json.dumps({**VIEW, "grid": {"rows": 9, "columns": 9}}), "grid"),
+    (json.dumps({**VIEW, "grid": {"rows": 1, "columns": 2, "selected": 2}}), "grid selected"),
+    (json.dumps({**VIEW, "grid": {"rows": 1, "columns": 2, "selected": 0.5}}), "grid selected"),
+    (json.dumps({**VIEW, "grid": {"rows": 1, "columns": 2, "sync": "on"}}), "grid sync"),
     ('{"type": "pointer", "slide": "a", "at": "here"}', "[x, y]"),
     ('{"type": "data", "data": [1]}', "JSON object"),
     (json.dumps({"type": "data", "data": {"k": "v" * 20000}}), "too large"),

@@ -24,9 +24,15 @@ def test_anonymous_pages_allow_scripts_from_the_studio_only(client: Client, url:
     assert directives["frame-ancestors"] == "'none'"
 
 
-def test_the_cockpit_has_the_policy(owner_client: Client) -> None:
+def test_the_cockpit_has_the_policy_with_eval_for_its_annotation_layer(
+    owner_client: Client,
+) -> None:
+    # PixiJS (inside Annotorious) will not start without eval; still no inline script.
     directives = csp_directives(owner_client.get(reverse("home")))
-    assert directives["script-src"] == "'self'"
+    assert directives["script-src"] == "'self' 'unsafe-eval'"
+    assert directives["frame-ancestors"] == "'none'"
+    viewer = csp_directives(owner_client.get(reverse("viewer"), {"slide": "x/y.svs"}))
+    assert viewer["script-src"] == "'self'"
 
 
 def test_pages_framed_by_the_studio_itself_say_so(owner_client: Client) -> None:

@@ -67,7 +67,26 @@ def test_others_get_no_qr_code(colleague: AbstractUser, live: LiveSession) -> No
 
 def test_a_logged_in_user_joins_in_the_cockpit(colleague: AbstractUser, live: LiveSession) -> None:
     response = client_for(colleague).get("/live/board/")
-    assert response.status_code == 302 and response["Location"] == "/live/board/watch/"
+    assert response.status_code == 302 and response["Location"] == "/?live=board"
+
+
+def test_the_cockpit_joins_the_session_it_is_opened_with(
+    colleague: AbstractUser, live: LiveSession
+) -> None:
+    page = client_for(colleague).get("/", {"live": "board"})
+    assert page.status_code == 200
+    assert page.context["cockpit_data"]["live"] == "board"
+
+
+def test_the_cockpit_refuses_a_malformed_session_name(colleague: AbstractUser) -> None:
+    assert client_for(colleague).get("/", {"live": "no spaces/here"}).status_code == 400
+
+
+def test_a_logged_in_participant_is_offered_their_cockpit(
+    colleague: AbstractUser, live: LiveSession
+) -> None:
+    page = client_for(colleague).get("/live/board/watch/")
+    assert b'href="/?live=board"' in page.content
 
 
 def test_a_guest_is_asked_for_password_and_nickname(live: LiveSession) -> None:
@@ -91,6 +110,7 @@ def test_a_guest_with_the_right_password_gets_a_ticket(live: LiveSession) -> Non
     assert "board" in guest.session[SESSION_KEY]
     page = guest.get("/live/board/watch/")
     assert page.status_code == 200 and b'data-live-session="board"' in page.content
+    assert b"?live=" not in page.content  # a guest has no cockpit
 
 
 def test_password_guessing_is_throttled(live: LiveSession) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
+
 from asgiref.sync import async_to_sync
 from channels.testing import HttpCommunicator
 
 from studio.asgi import application
 
 
-async def _get(path: str) -> dict:
-    communicator = HttpCommunicator(application, "GET", path, headers=[(b"host", b"127.0.0.1")])
+async def _get(path: str, accept_encoding: bytes) -> dict:
+    headers = [(b"host", b"127.0.0.1")]
+    if accept_encoding:
+        headers.append((b"accept-encoding", accept_encoding))
+    communicator = HttpCommunicator(application, "GET", path, headers=headers)
     await communicator.send_input({"type": "http.request", "body": b""})
     start = await communicator.receive_output(timeout=10)
     body = b""
@@ -23,8 +28,8 @@ async def _get(path: str) -> dict:
     return {"status": start["status"], "headers": start["headers"], "body": body}
 
 
-def get(path: str) -> dict:
-    return async_to_sync(_get)(path)
+def get(path: str, accept_encoding: bytes = b"") -> dict:
+    return async_to_sync(_get)(path, accept_encoding)
 
 
 def test_static_files_are_served_with_nosniff() -> None:
@@ -40,3 +45,24 @@ def test_climbing_out_of_the_static_folders_is_404_not_500() -> None:
 
 def test_a_missing_static_file_is_404() -> None:
     assert get("/static/studio/js/nope.js")["status"] == 404
+
+
+def test_scripts_are_gzipped_for_browsers_that_accept_it() -> None:
+    plain = get("/static/studio/js/viewer.js")
+    packed = get("/static/studio/js/viewer.js", accept_encoding=b"gzip, deflate, br")
+    headers = dict(packed["headers"])
+    assert headers[b"Content-Encoding"] == b"gzip"
+    assert b"Accept-Encoding" in headers[b"Vary"]
+    assert headers[b"X-Content-Type-Options"] == b"nosniff"
+    assert gzip.decompress(packed["body"]) == plain["body"]
+    assert len(packed["body"]) < len(plain["body"]) / 2
+    assert b"Content-Encoding" not in dict(plain["headers"])
+
+
+def test_third_party_scripts_and_svg_are_gzipped_but_png_is_not() -> None:
+    script = get("/static/vendor/openseadragon/openseadragon.js", accept_encoding=b"gzip")
+    assert dict(script["headers"]).get(b"Content-Encoding") == b"gzip"
+    icon = get("/static/studio/favicon.svg", accept_encoding=b"gzip")
+    assert dict(icon["headers"]).get(b"Content-Encoding") == b"gzip"  # SVG is text
+    png = get("/static/vendor/openseadragon/images/home_rest.png", accept_encoding=b"gzip")
+    assert png["status"] == 200 and b"Content-Encoding" not in dict(png["headers"])

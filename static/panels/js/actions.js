@@ -1,7 +1,8 @@
 // Ribbon actions by name (panels/registry.py lists them). A ribbon button carries
 // `data-action` and its parameters as JSON in `data-params`; clicking it, or pressing its
 // `data-shortcut`, calls the handler registered for the action with (params, button).
-// Toggles flip their aria-pressed first and pass the new state as `params.pressed`.
+// Toggles flip their aria-pressed first and pass the new state as `params.pressed`; a
+// field (an input) calls its handler when its value changes, with `params.value`.
 
 const handlers = new Map();
 
@@ -95,6 +96,11 @@ export function bindRibbon(ribbon) {
   ribbon.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
     if (button) runAction(button);
+  });
+  ribbon.addEventListener("change", (event) => {
+    const input = event.target.closest("input[data-action]");
+    const handler = input && handlers.get(input.dataset.action);
+    if (handler) handler({ ...paramsOf(input), value: input.value }, input);
   });
   const shortcuts = [...ribbon.querySelectorAll("button[data-shortcut]")].map((button) => ({
     button,

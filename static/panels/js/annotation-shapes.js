@@ -2,7 +2,8 @@
 // left) and Annotorious' shapes (image pixels too, so no scaling).
 //
 //   toShape("POLYGON ((0 0, 10 0, 10 10, 0 0))") → {type: "POLYGON", geometry: {points, bounds}}
-//   toWkt(shape) → "POLYGON ((...))"
+//   toWkt(shape) → "POLYGON ((...))"; an ellipse becomes a 48-sided polygon, a line a
+//   LINESTRING and a point ({type: "POINT", geometry: {x, y}}) a POINT.
 //
 // Annotorious shows polygons by their outline (holes are kept on the server, not drawn) and
 // a multipolygon by its largest part; points show as small circles.
@@ -79,6 +80,8 @@ export function toWkt(shape) {
     }
     case "POLYGON":
       return `POLYGON ((${ring(g.points)}))`;
+    case "POINT":
+      return `POINT (${fmt(g.x)} ${fmt(g.y)})`;
     case "LINE":
       return `LINESTRING (${g.points.map(([x, y]) => `${fmt(x)} ${fmt(y)}`).join(", ")})`;
     case "ELLIPSE": {

@@ -2,12 +2,15 @@
 // panel contents (htmx fragments, the viewer), the ribbon's tabs and actions, the "More"
 // dialog, and the selected slide. Sets window.cockpitReady once everything is in place.
 
+import { DRAWN_SHAPES } from "./annotation-layer.js";
+import { watchAnnotationRibbon } from "./annotation-ribbon.js";
 import { watchAnnotationsPanels } from "./annotations-panel.js";
 import { bindRibbon, hasAction, isPressed, registerAction, setPressed } from "./actions.js";
 import { watchBrowserPanels } from "./browser-panel.js";
 import { watchCustomPanels } from "./custom-panels.js";
 import { watchRibbon } from "./ribbon.js";
 import { createPanelManager, leafParams } from "./layout.js";
+import { watchLiveSession } from "./live-cockpit.js";
 import { openMoreDialog, watchMoreDialog } from "./more.js";
 import { SLIDE_EVENT, getSlide, selectSlide, watchSelection } from "./selection.js";
 import { watchUploads } from "./upload.js";
@@ -19,6 +22,7 @@ const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const viewers = new Map(); // panel id → the viewer panel's controller
 let viewerModule = null;
 let managerRef = null; // the panel manager, once created
+let live = null; // the cockpit's live session (live-cockpit.js)
 
 // ---------------------------------------------------------------- notices
 
@@ -176,6 +180,7 @@ function viewerPanel(host, panelId, params) {
       info_url: data.urls.viewerInfo,
     });
     viewers.set(panelId, viewer);
+    live?.viewerMounted();
     applyViewerToggles(viewer);
     setPressed("grid.sync", Boolean(options.sync));
   });
@@ -191,6 +196,7 @@ function viewerPanel(host, panelId, params) {
 function createContent(host, params, panelApi) {
   host.dataset.panelType = params.type;
   if (params.type === "viewer") return viewerPanel(host, panelApi.id, params);
+  if (params.type === "live") return live.panel(host);
   return fragmentPanel(host, panelApi.id, params);
 }
 
@@ -264,7 +270,8 @@ function registerActions(manager) {
     syncPanelToggles(manager);
     notify("The panels are back as the layout arranges them.");
   });
-  for (const name of ["share.slide", "share.folder", "share.grid", "share.dialog", "live.start"]) {
+  const relayed = ["share.slide", "share.folder", "share.grid", "share.dialog", "live.start", "live.highlight", "live.clear"];
+  for (const name of relayed) {
     registerAction(name, (params) => {
       const detail = { action: name, params: { ...params, slide: getSlide() } };
       document.body.dispatchEvent(new CustomEvent("studio:action", { detail }));
@@ -278,15 +285,30 @@ function registerActions(manager) {
   // The viewers report their new state themselves (followViewer), which is saved.
   registerAction("grid.set", ({ rows, columns }) => forEachViewer((v) => v.setGrid(rows, columns)));
   registerAction("grid.sync", ({ pressed }) => forEachViewer((v) => v.setSync(pressed)));
-  registerAction("annotations.draw", ({ shape, preset }) => {
+  registerAction("annotations.draw", ({ shape }) => {
     if (!getSlide()) return notify("Select a slide first.");
-    if (shape && !["rectangle", "polygon"].includes(shape)) {
-      notify(`Drawing a ${shape} is not available yet: use a rectangle or a polygon.`);
+    if (shape && !DRAWN_SHAPES.includes(shape)) {
+      notify(`Drawing a ${shape} is not available yet.`);
       return;
     }
-    const detail = { shape: shape ?? "polygon", preset: data.layout.presets?.find((p) => p.class === preset) };
+    const detail = { shape: shape ?? "polygon" };
     document.body.dispatchEvent(new CustomEvent("studio:annotations-draw", { detail }));
   });
+  registerAction("annotations.preset", ({ preset }) => {
+    if (!getSlide()) return notify("Select a slide first.");
+    const found = data.layout.presets?.find((p) => p.class === preset);
+    if (!found) return notify(`This layout has no preset "${preset}".`);
+    const detail = { shape: found.shape ?? "polygon", preset: found };
+    document.body.dispatchEvent(new CustomEvent("studio:annotations-draw", { detail }));
+  });
+  registerAction("annotations.delete", () => {
+    document.body.dispatchEvent(new CustomEvent("studio:annotations-delete"));
+  });
+  for (const step of ["undo", "redo"]) {
+    registerAction(`annotations.${step}`, () => {
+      document.body.dispatchEvent(new CustomEvent("studio:annotations-history", { detail: { step } }));
+    });
+  }
   registerAction("annotations.export", () => {
     const slide = getSlide();
     if (!slide) return notify("Select a slide first.");
@@ -299,6 +321,7 @@ function registerActions(manager) {
     else addPanelOfType(manager, type);
     syncPanelToggles(manager);
   });
+  watchAnnotationRibbon();
   const missing = data.actions.filter((name) => !hasAction(name));
   if (missing.length) console.error("ribbon actions without a handler:", missing);
 }
@@ -309,6 +332,15 @@ function main() {
   watchSelection();
   watchAnnotationsPanels();
   followSelection();
+  live = watchLiveSession({
+    getViewer: () => viewers.values().next().value ?? null,
+    showPanel: () => {
+      const open = managerRef.panelsOfType("live");
+      if (open.length) open[0].api.setActive();
+      else addPanelOfType(managerRef, "live");
+      syncPanelToggles(managerRef);
+    },
+  });
   watchBrowserPanels();
   watchUploads({ csrfToken });
   watchCustomPanels((body) => window.htmx.trigger(body, RETRY_EVENT));
@@ -323,6 +355,7 @@ function main() {
   manager.api.onDidAddPanel(() => syncPanelToggles(manager));
   manager.api.onDidRemovePanel(() => syncPanelToggles(manager));
   syncPanelToggles(manager);
+  if (data.live) live.join(data.live);
 
   const ribbon = document.querySelector("[data-ribbon]");
   watchRibbon(ribbon);

@@ -7,7 +7,8 @@
 // next slide chosen in the browser (`studio:slide` on document.body, or its `detail.cell`).
 // Whenever what it shows changes (grid, slides, sync, selected viewport) the panel says so
 // with `studio:viewer-state` on its element (bubbling), `detail` being getState(); the
-// cockpit keeps it in the saved arrangement and the share dialog shares it.
+// cockpit keeps it in the saved arrangement and the share dialog shares it. A viewport that
+// moves or opens its slide says `studio:viewer-move` ({cell}, bubbling).
 // A slide that cannot be read right now (the studio or tile server is down) shows a banner
 // in its viewport and is retried until it can; one that does not exist (404) says so once.
 // A focused viewport takes + and − (zoom), the arrow keys (pan) and 0 (whole slide).
@@ -20,7 +21,16 @@ import { GridSync } from "./grid-sync.js";
 const OSD = window.OpenSeadragon;
 const SLIDE_EVENT = "studio:slide";
 export const STATE_EVENT = "studio:viewer-state";
-const ANNOTATION_EVENTS = ["studio:annotations-draw", "studio:annotation-focus", "studio:annotations-visible"];
+export const MOVE_EVENT = "studio:viewer-move";
+const ANNOTATION_EVENTS = [
+  "studio:annotations-draw",
+  "studio:annotation-focus",
+  "studio:annotations-visible",
+  "studio:annotations-history",
+  "studio:annotations-delete",
+  "studio:annotations-style",
+  "studio:annotations-labels",
+];
 const MAX_SIDE = 6;
 const RETRY_MS = 5000;
 const PAN_FRACTION = 0.1; // of the viewport, per arrow key
@@ -188,6 +198,8 @@ class Cell {
     this.data = null;
     this.overview.hidden = true;
     if (this.slideViewer) {
+      this.layer?.destroy();
+      this.layer = null;
       this.panel.sync.forget(this.slideViewer);
       this.slideViewer.destroy();
       this.slideViewer = null;
@@ -215,6 +227,7 @@ class ViewerPanel {
     this.imageUrl = urls.image_url ?? urls.imageUrl ?? element.dataset.imageUrl ?? "/images/";
     this.annotationsUrl = urls.annotations_url ?? element.dataset.annotationsUrl ?? "/annotations/";
     this.annotationsVisible = true;
+    this.labelsVisible = false;
     this.rows = 1;
     this.columns = 1;
     this.cells = [];
@@ -296,6 +309,7 @@ class ViewerPanel {
     const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
     const layer = new AnnotationLayer(viewer, { url: this.annotationsUrl, csrfToken });
     layer.setVisible(this.annotationsVisible);
+    layer.setLabelsVisible(this.labelsVisible);
     return layer;
   }
 
@@ -304,6 +318,13 @@ class ViewerPanel {
     const layer = this.cells[this.selected]?.layer;
     if (event.type === "studio:annotations-draw") layer?.draw(detail.shape, detail.preset);
     else if (event.type === "studio:annotation-focus") layer?.focus(detail.id);
+    else if (event.type === "studio:annotations-history") layer?.[detail.step === "redo" ? "redo" : "undo"]();
+    else if (event.type === "studio:annotations-style") layer?.setStyle(detail.property, detail.value);
+    else if (event.type === "studio:annotations-delete") layer?.deleteSelected();
+    else if (event.type === "studio:annotations-labels") {
+      this.labelsVisible = Boolean(detail.visible);
+      for (const cell of this.cells) cell.layer?.setLabelsVisible(this.labelsVisible);
+    }
     else if (event.type === "studio:annotations-visible") {
       this.annotationsVisible = Boolean(detail.visible);
       for (const cell of this.cells) cell.layer?.setVisible(this.annotationsVisible);
@@ -390,11 +411,19 @@ class ViewerPanel {
 
   moved(cell) {
     this.sync.moved(cell.slideViewer, this.slideViewers());
+    this.#tellMoved(cell);
   }
 
   opened(cell) {
     if (this.cells[this.selected] === cell) this.sync.leader = cell.slideViewer;
     if (this.sync.on) this.sync.rebase(this.slideViewers());
+    this.#tellMoved(cell);
+  }
+
+  // A viewport moved or opened its slide (a live session's driver sends its view then).
+  #tellMoved(cell) {
+    const detail = { cell: this.cells.indexOf(cell) };
+    this.element.dispatchEvent(new CustomEvent(MOVE_EVENT, { bubbles: true, detail }));
   }
 
   setSync(on) {

@@ -18,6 +18,7 @@
 const RECONNECT_MS = [500, 1000, 2000, 4000, 8000];
 const POINTER_FADE_MS = 3000;
 const SEND_INTERVAL_MS = 50;
+const RECENT_CHAT = 50;
 
 export class LiveSession extends EventTarget {
   constructor(name, { url } = {}) {
@@ -29,6 +30,9 @@ export class LiveSession extends EventTarget {
     this.flags = {};
     this.participants = [];
     this.data = {};
+    this.lastViewport = null; // the driver's latest view, for a viewer bound later
+    this.chatLog = []; // the recent chat, for a panel opened after joining
+    this.highlights = []; // the driver's transient highlights, for a viewer bound later
     this.attempt = 0;
     this.closedForGood = false;
     this.#connect();
@@ -58,6 +62,20 @@ export class LiveSession extends EventTarget {
 
   control(action, extra = {}) {
     this.send({ type: "control", action, ...extra });
+  }
+
+  // A transient highlight on a slide (drawn by whoever is in control), shown to everyone,
+  // this participant too; never stored with the slide's annotations.
+  highlight(slide, shape) {
+    const message = { type: "annotation", action: "add", slide, shape, sender: this.me };
+    this.send(message);
+    this.#receive(message);
+  }
+
+  clearHighlights() {
+    const message = { type: "annotation", action: "clear", sender: this.me };
+    this.send(message);
+    this.#receive(message);
   }
 
   close() {
@@ -102,6 +120,9 @@ export class LiveSession extends EventTarget {
         this.flags = message.session;
         this.participants = message.participants;
         this.data = { ...message.data };
+        this.lastViewport = message.viewport;
+        this.chatLog = [...message.chat];
+        this.highlights = [...(message.annotations ?? [])];
         this.#status("live", this.flags.paused ? "Paused" : "Live");
         break;
       case "control":
@@ -111,6 +132,15 @@ export class LiveSession extends EventTarget {
       case "participants":
         this.participants = message.participants;
         this.flags = { ...this.flags, driver: message.driver };
+        break;
+      case "viewport":
+        this.lastViewport = message;
+        break;
+      case "chat":
+        this.chatLog = [...this.chatLog, message].slice(-RECENT_CHAT);
+        break;
+      case "annotation":
+        this.highlights = message.action === "clear" ? [] : [...this.highlights, message];
         break;
       case "data":
         for (const [key, value] of Object.entries(message.data)) {
@@ -199,47 +229,101 @@ export function followWith(session, slideViewer, { openSlide }) {
 // Everyone's pointers over the viewer, with their nicknames (the owner's drawn apart);
 // a pointer fades when its owner stops moving it.
 export function showPointers(session, slideViewer) {
+  return showPointersOn(session, () => [{ osd: slideViewer.viewer, slide: slideViewer.slide.path }]);
+}
+
+// The same over several viewers (the cockpit's grid): `viewers()` lists the OpenSeadragon
+// viewers with the slide each shows. A pointer shows on every viewer showing its slide.
+// Call refresh() when the viewers change; stop() removes the pointers and stops sending.
+export function showPointersOn(session, viewers) {
   const OSD = window.OpenSeadragon;
-  const viewer = slideViewer.viewer;
-  const pointers = new Map(); // participant id → {element, timer}
+  const trackers = new Map(); // OpenSeadragon viewer → its MouseTracker
+  const pointers = new Map(); // OpenSeadragon viewer → (participant id → {element, timer})
   let lastSent = 0;
 
-  new OSD.MouseTracker({
-    element: viewer.canvas,
-    moveHandler(event) {
-      const now = performance.now();
-      if (now - lastSent < SEND_INTERVAL_MS) return;
-      lastSent = now;
-      const point = viewer.viewport.pointFromPixel(event.position);
-      session.send({ type: "pointer", slide: slideViewer.slide.path, at: [point.x, point.y] });
-    },
-    leaveHandler() {
-      session.send({ type: "pointer", slide: slideViewer.slide.path, at: null });
-    },
-  });
+  const slideOf = (osd) => viewers().find((v) => v.osd === osd)?.slide ?? null;
 
-  session.addEventListener("pointer", (event) => {
-    const { sender, at, slide } = event.detail;
-    let pointer = pointers.get(sender.id);
-    if (!at || slide !== slideViewer.slide.path) {
-      if (pointer) pointer.element.classList.add("faded");
-      return;
+  function track(osd) {
+    if (trackers.has(osd)) return;
+    const tracker = new OSD.MouseTracker({
+      element: osd.canvas,
+      moveHandler(event) {
+        const now = performance.now();
+        const slide = slideOf(osd);
+        if (!slide || now - lastSent < SEND_INTERVAL_MS) return;
+        lastSent = now;
+        const point = osd.viewport.pointFromPixel(event.position);
+        session.send({ type: "pointer", slide, at: [point.x, point.y] });
+      },
+      leaveHandler() {
+        const slide = slideOf(osd);
+        if (slide) session.send({ type: "pointer", slide, at: null });
+      },
+    });
+    trackers.set(osd, tracker);
+  }
+
+  function refresh() {
+    const current = viewers();
+    for (const [osd, tracker] of trackers) {
+      if (current.some((v) => v.osd === osd)) continue;
+      tracker.destroy();
+      trackers.delete(osd);
+      pointers.delete(osd);
     }
-    if (!pointer) {
-      const element = document.createElement("div");
-      element.className = sender.owner ? "live-pointer live-pointer-owner" : "live-pointer";
-      element.dataset.participant = sender.id;
-      const label = document.createElement("span");
-      label.textContent = sender.nickname; // text, never HTML
-      element.append(label);
-      pointer = { element, timer: null };
-      pointers.set(sender.id, pointer);
-      viewer.addOverlay({ element, location: new OSD.Point(at[0], at[1]), placement: OSD.Placement.TOP_LEFT });
+    current.forEach(({ osd }) => track(osd));
+  }
+
+  function place(osd, sender, at) {
+    const shown = pointers.get(osd) ?? new Map();
+    pointers.set(osd, shown);
+    let pointer = shown.get(sender.id);
+    const location = new OSD.Point(at[0], at[1]);
+    if (pointer && osd.getOverlayById(pointer.element)) {
+      osd.updateOverlay(pointer.element, location, OSD.Placement.TOP_LEFT);
     } else {
-      viewer.updateOverlay(pointer.element, new OSD.Point(at[0], at[1]), OSD.Placement.TOP_LEFT);
+      // New, or its overlay went with the slide the viewer showed before.
+      const element = pointer?.element ?? document.createElement("div");
+      if (!pointer) {
+        element.className = sender.owner ? "live-pointer live-pointer-owner" : "live-pointer";
+        element.dataset.participant = sender.id;
+        const label = document.createElement("span");
+        label.textContent = sender.nickname; // text, never HTML
+        element.append(label);
+        pointer = { element, timer: null };
+        shown.set(sender.id, pointer);
+      }
+      osd.addOverlay({ element, location, placement: OSD.Placement.TOP_LEFT });
     }
     pointer.element.classList.remove("faded");
     clearTimeout(pointer.timer);
     pointer.timer = setTimeout(() => pointer.element.classList.add("faded"), POINTER_FADE_MS);
-  });
+  }
+
+  function onPointer(event) {
+    const { sender, at, slide } = event.detail;
+    refresh();
+    for (const { osd, slide: showing } of viewers()) {
+      if (at && slide === showing) place(osd, sender, at);
+      else pointers.get(osd)?.get(sender.id)?.element.classList.add("faded");
+    }
+  }
+
+  session.addEventListener("pointer", onPointer);
+  refresh();
+  return {
+    refresh,
+    stop() {
+      session.removeEventListener("pointer", onPointer);
+      for (const [osd, shown] of pointers) {
+        for (const { element, timer } of shown.values()) {
+          clearTimeout(timer);
+          if (osd.getOverlayById(element)) osd.removeOverlay(element);
+        }
+      }
+      for (const tracker of trackers.values()) tracker.destroy();
+      trackers.clear();
+      pointers.clear();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // The ribbon's live.start action: the "Start live session" dialog. It listens for
 // `studio:action` ({action: "live.start", params: {slide}}) on document.body, creates the
-// session (POST /live/) and shows its join link, QR code and a link into the session's
-// page on the selected slide.
+// session (POST /live/), shows its join link, QR code and a link into the session's page on
+// the selected slide, and has the cockpit join it (`studio:live-join` {name}).
 
 const dialog = document.getElementById("live-dialog");
 const form = dialog.querySelector('[data-role="form"]');
@@ -44,6 +44,8 @@ form.addEventListener("submit", async (event) => {
   result.querySelector('[data-role="qr"]').src = body.qr_url;
   const page = `/live/${encodeURIComponent(body.name)}/watch/`;
   result.querySelector('[data-role="open"]').href = slide ? `${page}?${new URLSearchParams({ slide })}` : page;
+  // The cockpit itself joins: its viewer leads while its owner drives.
+  document.body.dispatchEvent(new CustomEvent("studio:live-join", { detail: { name: body.name } }));
 });
 
 dialog.querySelector('[data-role="cancel"]').addEventListener("click", () => dialog.close());
