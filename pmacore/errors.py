@@ -60,6 +60,11 @@ class SlideNotFound(TileServerError):
     code = "FileNotFound"
 
 
+class UploadNotFound(TileServerError):
+    status = 404
+    code = "UploadNotFound"
+
+
 class DirectoryNotFound(TileServerError):
     status = 404
     code = "DirectoryNotFound"
@@ -70,6 +75,13 @@ class UnreadableSlide(TileServerError):
 
     status = 422
     code = "ImageNotReadable"
+
+
+class AlreadyExists(TileServerError):
+    """Something is already where a new file would go (an upload never overwrites)."""
+
+    status = 409
+    code = "AlreadyExists"
 
 
 class Unavailable(TileServerError):

@@ -13,7 +13,8 @@ SecurityMiddleware is called directly, without its thread hops, for the HTTPS re
 HSTS and the other security headers.
 
 Lean views must be async, read-only (GET/HEAD) and must not rely on any other middleware:
-no CSRF, no messages, no htmx attributes.
+no CSRF, no messages, no htmx attributes. A streaming answer must iterate asynchronously
+(see studio/lib/file_stream.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import aclosing
 from functools import partial
 from importlib import import_module
 from typing import Any, TypeVar
@@ -32,12 +34,13 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.core.signals import setting_changed
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
 
 from studio.lib import idle
+from studio.lib.backpressure import paced
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +77,8 @@ class LeanRoutes:
     async def __call__(
         self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
     ) -> None:
+        if scope["type"] == "http":
+            send = paced(send)  # a large download waits for its client (backpressure.py)
         match = self._match(scope)
         if match is None:
             await self.django_app(scope, receive, send)
@@ -171,12 +176,24 @@ _EMPTY_BODY = _EmptyBody()
 
 
 async def _send_response(response: HttpResponseBase, send: ASGISendCallable) -> None:
-    assert isinstance(response, HttpResponse), "lean routes answer with plain HttpResponse"
-    body = response.content
-    response.headers.setdefault("Content-Length", str(len(body)))
+    """A plain answer in one message; a streaming one (a file download, whose view set its
+    Content-Length) chunk by chunk from its async iterator."""
+    assert isinstance(response, HttpResponse | StreamingHttpResponse), type(response)
+    body = b"" if response.streaming else response.content
+    if not response.streaming:
+        response.headers.setdefault("Content-Length", str(len(body)))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     # The answer depends on the session cookie: shared caches must not mix users.
     patch_vary_headers(response, ("Cookie",))
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.items()]
     await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    if not response.streaming:
+        await send({"type": "http.response.body", "body": body})
+        return
+    try:
+        async with aclosing(aiter(response)) as content:
+            async for chunk in content:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    finally:
+        response.close()
+    await send({"type": "http.response.body"})

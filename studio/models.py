@@ -124,3 +124,56 @@ class DuplicateSlide(KnownSlide):
     class Meta:
         proxy = True
         verbose_name = "duplicate slide"
+
+
+class CopyJob(models.Model):
+    """Copying a folder of slides from one tile server to another (studio/copying/): each
+    slide is downloaded, uploaded and its fingerprints compared on both sides. The job is
+    run by a thread of a studio process (or `manage.py copy_slides`) that beats its
+    `heartbeat`; a job whose heartbeat stopped is taken up again where it was."""
+
+    QUEUED, RUNNING, DONE = "queued", "running", "done"
+    STATES = [(QUEUED, "queued"), (RUNNING, "running"), (DONE, "done")]
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="copy_jobs"
+    )
+    source_server = models.CharField(max_length=64, default="studio")
+    source_folder = models.CharField(max_length=1024)
+    target_server = models.CharField(max_length=64)
+    target_folder = models.CharField(max_length=1024)
+    state = models.CharField(max_length=10, choices=STATES, default=QUEUED)
+    message = models.TextField(blank=True)  # why the whole job stopped, if it did
+    created = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source_server}:{self.source_folder} → {self.target_server}:{self.target_folder}"
+        )
+
+
+class CopyItem(models.Model):
+    """One slide of a copy job and how its copy went."""
+
+    PENDING, COPIED, FAILED = "pending", "copied", "failed"
+    STATES = [(PENDING, "pending"), (COPIED, "copied and verified"), (FAILED, "failed")]
+
+    job = models.ForeignKey(CopyJob, on_delete=models.CASCADE, related_name="items")
+    slide = models.CharField(max_length=1024)  # path on the source server
+    state = models.CharField(max_length=10, choices=STATES, default=PENDING)
+    target_path = models.CharField(max_length=1024, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    size = models.BigIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["job", "slide"], name="one_item_per_slide")]
+
+    def __str__(self) -> str:
+        return f"{self.slide}: {self.state}"

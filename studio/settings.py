@@ -28,6 +28,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SLIDES_DIR = Path(env.str("SLIDES_DIR", default=str(VAR_DIR / "slides")))
+# transfer/Upload: the most bytes one slide (all its files) may have, and after how many
+# seconds an unfinished upload's staged files are removed.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024**3)
+UPLOAD_STALE_SECONDS = env.int("UPLOAD_STALE_SECONDS", default=24 * 3600)
 TILE_SERVER_URL = env.str("TILE_SERVER_URL", default="")
 if TILE_SERVER_URL and not TILE_SERVER_URL.startswith(("http://", "https://")):
     raise environ.ImproperlyConfigured(
@@ -39,6 +43,10 @@ TILE_SERVER_SERVICE_USERNAME = env.str("TILE_SERVER_SERVICE_USERNAME", default="
 TILE_SERVER_SERVICE_PASSWORD = env.str("TILE_SERVER_SERVICE_PASSWORD", default="")
 TILE_SERVER_CONNECT_TIMEOUT = env.float("TILE_SERVER_CONNECT_TIMEOUT", default=5.0)
 TILE_SERVER_READ_TIMEOUT = env.float("TILE_SERVER_READ_TIMEOUT", default=30.0)
+# Other tile servers that slides may be copied to or from (studio/copying/), by name:
+# {"archive": {"url": "https://host/core/", "username": "...", "password": "..."}}.
+# "studio" always names the studio's own tile server.
+TILE_SERVERS = env.json("TILE_SERVERS", default={})
 # Tile-server role: addresses of studios in front of this server. Their logins all come
 # from one address, and each studio throttles its users' own addresses: only usernames
 # are throttled for them here.

@@ -46,6 +46,7 @@ __all__ = [
     "root_directories",
     "slide_files",
     "slide_info",
+    "slide_member",
     "slides",
     "thumbnail",
     "tile",
@@ -281,6 +282,20 @@ def _members(virtual: str, real: Path) -> list[SlideFile]:
 def slide_files(path_or_uid: str) -> list[SlideFile]:
     virtual, real = _locate(path_or_uid)
     return _members(virtual, real)
+
+
+def slide_member(path_or_uid: str, relative: str) -> Path:
+    """The real path of one file of a slide, named relative to the slide's folder (as
+    pma_python's download() asks for it: "slide.mrxs", "slide/Data0000.dat") or by its
+    full virtual path. Only the slide's own files are served, nothing else beside them."""
+    virtual, real = _locate(path_or_uid)
+    wanted = relative.replace("\\", "/").strip("/")
+    parent = virtual.rpartition("/")[0]
+    for member in slide_io.slide_member_files(real):
+        name = member.relative_to(real.parent).as_posix()
+        if wanted in (name, paths.join(parent, name)):
+            return member
+    raise SlideNotFound(f"{relative!r} is not a file of the slide {virtual}.")
 
 
 def slide_info(path_or_uid: str) -> SlideInfo:

@@ -221,3 +221,33 @@ class Annotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.classification or 'annotation'} #{self.pk} on {self.slide_path}"
+
+
+class SlideUpload(models.Model):
+    """One upload through `transfer/Upload`: its header (target folder and files) while the
+    files arrive in a hidden staging folder, then where the slide was put. Only its user
+    sends its files and finishes it; unfinished ones are removed after UPLOAD_STALE_SECONDS."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="slide_uploads"
+    )
+    folder = models.CharField(max_length=1024)  # virtual target folder
+    files = models.JSONField()  # [{"path": relative, "length": bytes}], main file first
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    slide_path = models.CharField(max_length=1024, blank=True)  # once finished
+    fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        permissions = [("upload_slides", "Can upload slides to the tile server")]
+
+    def __str__(self) -> str:
+        return f"upload #{self.pk} to {self.folder} by {self.user}"
+
+    @property
+    def main_file(self) -> str:
+        return str(self.files[0]["path"]) if self.files else ""
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(int(item["length"]) for item in self.files)

@@ -25,6 +25,7 @@ from PIL import Image
 from pmacore.errors import BadRequest, UnreadableSlide
 from pmacore.labels import label_barcodes, unique
 from pmacore.types import EncodedImage
+from tileserver.lib.dicom_series import is_dicom, series_siblings
 from tileserver.lib.passthrough import StoredLevel, StoredTiles
 
 TILE_SIZE = 256
@@ -74,11 +75,14 @@ def companion_folder(real: Path) -> Path | None:
 
 
 def slide_member_files(real: Path) -> list[Path]:
-    """Every file of a slide: the file itself, then its data folder's files."""
+    """Every file of a slide: the file itself, then its data folder's files (MRXS) or the
+    other files of its series beside it (DICOM)."""
     files = [real]
     data = companion_folder(real)
     if data is not None:
         files += sorted(p for p in data.rglob("*") if p.is_file() and not p.name.startswith("."))
+    elif is_dicom(real):
+        files += series_siblings(real)
     return files
 
 

@@ -9,10 +9,10 @@ Failures raise `pmacore.errors.TileServerError` subclasses whatever the transpor
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from pmacore.types import (
     Annotation,
@@ -20,8 +20,10 @@ from pmacore.types import (
     AnnotationDraft,
     EncodedImage,
     Login,
+    SlideFile,
     SlideInfo,
 )
+from studio.tileclient.transfer import FileDownload
 
 
 class TileClient(Protocol):
@@ -52,7 +54,7 @@ class TileClient(Protocol):
 
     def deauthenticate(self, session_id: str) -> None: ...
 
-    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
+    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponseBase:
         """Answer a PMA.core API request made to the studio's `/core/` (see gateway.py)."""
         ...
 
@@ -94,6 +96,33 @@ class TileClient(Protocol):
     def macro(
         self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
     ) -> EncodedImage: ...
+
+    # --- transfer ----------------------------------------------------------------------
+
+    def slide_files(self, session_id: str, path_or_uid: str) -> list[SlideFile]:
+        """Every file of the slide (`getfilenames`), the main file first."""
+        ...
+
+    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> FileDownload:
+        """One file of the slide (`transfer/Download`), named relative to the slide's folder
+        as `relative_to_slide` gives it; the caller closes it."""
+        ...
+
+    def upload_start(self, session_id: str, folder: str, files: Sequence[tuple[str, int]]) -> int:
+        """Announce a slide's files (relative path, length; the main file first) for upload
+        into `folder`; the upload's Id. Refusals (rights, paths, size, overwrites) come here."""
+        ...
+
+    def upload_file(
+        self, session_id: str, upload_id: int, relative: str, source: BinaryIO, length: int
+    ) -> None:
+        """Send one announced file, `length` bytes read from `source`."""
+        ...
+
+    def upload_finish(self, session_id: str, upload_id: int) -> str:
+        """Put the slide in place once it is checked; its path. UnreadableSlide if the files
+        are not a slide (the upload is then gone)."""
+        ...
 
     # --- annotations (geometry as WKT in full-resolution pixels) ------------------------
 

@@ -8,10 +8,11 @@ Django cache for a minute so that tiles do not query the database each time.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import BinaryIO
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from pmacore.errors import AnnotationNotFound, NotAllowed, NotAuthenticated
 from pmacore.types import (
@@ -20,10 +21,12 @@ from pmacore.types import (
     AnnotationDraft,
     EncodedImage,
     Login,
+    SlideFile,
     SlideInfo,
 )
+from studio.tileclient.transfer import LocalFileDownload
 from tileserver import annotations as annotation_store
-from tileserver import engine, regions
+from tileserver import engine, regions, uploads
 from tileserver.api import dispatch as api
 from tileserver.models import ApiSession
 
@@ -61,7 +64,7 @@ class EmbeddedClient:
         session = ApiSession.lookup(session_id)
         return session.user if session is not None else None
 
-    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
+    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponseBase:
         return await api.api(request, endpoint)
 
     def deauthenticate(self, session_id: str) -> None:
@@ -129,6 +132,26 @@ class EmbeddedClient:
     ) -> EncodedImage:
         self.check_session(session_id)
         return engine.macro(path_or_uid, width, height)
+
+    def slide_files(self, session_id: str, path_or_uid: str) -> list[SlideFile]:
+        self.check_session(session_id)
+        return engine.slide_files(path_or_uid)
+
+    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> LocalFileDownload:
+        self.check_session(session_id)
+        return LocalFileDownload(relative, engine.slide_member(path_or_uid, relative))
+
+    def upload_start(self, session_id: str, folder: str, files: Sequence[tuple[str, int]]) -> int:
+        announced = [{"path": path, "length": length} for path, length in files]
+        return uploads.start(self.check_session(session_id), folder, announced).pk
+
+    def upload_file(
+        self, session_id: str, upload_id: int, relative: str, source: BinaryIO, length: int
+    ) -> None:
+        uploads.receive(self.check_session(session_id), upload_id, relative, source)
+
+    def upload_finish(self, session_id: str, upload_id: int) -> str:
+        return uploads.finish(self.check_session(session_id), upload_id).slide_path
 
     def annotations(self, session_id: str, path_or_uid: str) -> list[Annotation]:
         self.check_session(session_id)

@@ -11,7 +11,7 @@ Reads (GET, HEAD) are lean routes: tiles come this way, and the API authenticate
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from studio.lean import lean_route
@@ -20,5 +20,5 @@ from studio.tileclient import get_client
 
 @lean_route
 @csrf_exempt
-async def core_api(request: HttpRequest, endpoint: str) -> HttpResponse:
+async def core_api(request: HttpRequest, endpoint: str) -> HttpResponseBase:
     return await get_client().serve_api(request, endpoint)

@@ -17,9 +17,10 @@ import hashlib
 import io
 import json
 import logging
+import os
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, BinaryIO
 from urllib.parse import urlencode, urlsplit
 
 import urllib3
@@ -27,7 +28,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from PIL import Image
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
@@ -48,10 +49,13 @@ from pmacore.types import (
     AnnotationDraft,
     EncodedImage,
     Login,
+    SlideFile,
     SlideInfo,
 )
-from pmacore.wire import normalise_endpoint, slide_info_from_wire
+from pmacore.wire import normalise_endpoint, parse_pma_date, slide_info_from_wire
 from studio.lib.blocking import run_blocking
+from studio.tileclient.remote_transfer import is_transfer, pass_transfer
+from studio.tileclient.transfer import RemoteFileDownload
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +68,7 @@ SESSION_CHECK_SECONDS = 60
 SESSION_OWNER_SECONDS = 8 * 3600
 DEFAULT_HEADERS = {"Accept": "application/json", "User-Agent": "SlideStudio"}
 # Headers of a tile server's answer that `/core/` passes on (with body, status, type).
+UPLOAD_CHUNK_BYTES = 1024 * 1024
 FORWARDED_HEADERS = ("Content-Length", "Content-Disposition", "ETag", "Cache-Control")
 
 
@@ -144,8 +149,11 @@ class RemoteClient:
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         return user
 
-    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponse:
-        """Pass one API request on unchanged; remember who an authenticate logged in."""
+    async def serve_api(self, request: HttpRequest, endpoint: str) -> HttpResponseBase:
+        """Pass one API request on unchanged; remember who an authenticate logged in.
+        Transfers go on as streams (remote_transfer.py)."""
+        if is_transfer(normalise_endpoint(endpoint)):
+            return await pass_transfer(self, request, endpoint, DEFAULT_HEADERS)
         method = request.method or "GET"
         query = request.META.get("QUERY_STRING", "")
         headers = {"Content-Type": request.content_type} if request.body else None
@@ -226,6 +234,104 @@ class RemoteClient:
         if not isinstance(path, str) or not path:
             raise BadAnswer("The tile server did not name the path of this UID.")
         return path
+
+    # --- transfer ----------------------------------------------------------------------
+
+    def slide_files(self, session_id: str, path_or_uid: str) -> list[SlideFile]:
+        params = {"sessionID": session_id, "pathOrUid": path_or_uid}
+        items = self._json("GET", "api/json/getfilenames", params)
+        try:
+            return [
+                SlideFile(
+                    path=str(item["Path"]),
+                    size=int(item["Size"]),
+                    last_modified=parse_pma_date(item["LastModified"]),
+                )
+                for item in items
+            ]
+        except (TypeError, KeyError, ValueError):
+            raise BadAnswer("The tile server's list of a slide's files is unreadable.") from None
+
+    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> RemoteFileDownload:
+        params = {"sessionId": session_id, "image": path_or_uid, "path": relative}
+        url = self._path + "transfer/Download/?" + urlencode(params)
+        try:
+            response = self._pool.urlopen(
+                "GET", url, headers=DEFAULT_HEADERS, retries=False, preload_content=False
+            )
+        except ReadTimeoutError:
+            raise Unavailable(f"{self.name} did not answer in time.") from None
+        except HTTPError:
+            raise Unavailable(f"{self.name} cannot be reached.") from None
+        if response.status != 200:
+            data = response.read()
+            response.release_conn()
+            self._refuse_errors(_json_or_none(data), response.status)
+        length = response.headers.get("Content-Length", "")
+        if not length.isdigit():
+            response.release_conn()
+            raise BadAnswer(f"{self.name} sent a file without its length.")
+        return RemoteFileDownload(relative, response, int(length))
+
+    def upload_start(self, session_id: str, folder: str, files: Sequence[tuple[str, int]]) -> int:
+        body = {
+            "path": folder,
+            "files": [
+                {"path": path, "length": length, "isMain": index == 0}
+                for index, (path, length) in enumerate(files)
+            ],
+        }
+        reply = self._json(
+            "POST", "transfer/Upload", {"sessionId": session_id}, body=body, retry=False
+        )
+        if not isinstance(reply, dict) or not isinstance(reply.get("Id"), int):
+            raise BadAnswer("The tile server did not give the upload an Id.")
+        if reply.get("UploadType") not in (None, 0, "FileSystem") or reply.get("Urls"):
+            raise BadAnswer(f"{self.name} wants uploads sent to cloud storage: not supported.")
+        return int(reply["Id"])
+
+    def upload_file(
+        self, session_id: str, upload_id: int, relative: str, source: BinaryIO, length: int
+    ) -> None:
+        # The multipart body pma_python sends, streamed: never the whole file in memory.
+        boundary = "studio-" + hashlib.sha256(os.urandom(16)).hexdigest()[:32]
+        name = relative.rpartition("/")[2].replace('"', "")
+        head = (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        tail = f"\r\n--{boundary}--\r\n".encode()
+
+        def body() -> Iterator[bytes]:
+            yield head
+            left = length
+            while left > 0:
+                chunk = source.read(min(left, UPLOAD_CHUNK_BYTES))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                yield chunk
+            yield tail
+
+        params = urlencode({"sessionId": session_id, "path": relative})
+        response = self._send(
+            "POST",
+            f"transfer/Upload/{upload_id}?{params}",
+            body=body(),  # type: ignore[arg-type]
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Content-Length": str(len(head) + length + len(tail)),
+            },
+            retry=False,
+        )
+        self._refuse_errors(_json_or_none(response.data), response.status)
+
+    def upload_finish(self, session_id: str, upload_id: int) -> str:
+        reply = self._json(
+            "GET", f"transfer/Upload/{upload_id}", {"sessionId": session_id}, retry=False
+        )
+        return str(reply.get("Path") or "") if isinstance(reply, dict) else ""
 
     # --- annotations -------------------------------------------------------------------
 
@@ -414,6 +520,13 @@ class RemoteClient:
             time.sleep(pause)
             pause *= 2
         raise AssertionError("unreachable")
+
+
+def _json_or_none(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
 
 
 def _image_params(session_id: str, path_or_uid: str, width: int, height: int) -> dict[str, Any]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from panels.views import cockpit
-from studio.views import accounts, annotations, icons, images, live, pages
+from studio.views import accounts, annotations, icons, images, live, pages, transfer
 
 urlpatterns: list[URLPattern] = [
     path("favicon.ico", icons.favicon, name="favicon"),
@@ -23,6 +23,14 @@ urlpatterns: list[URLPattern] = [
         "live/<slug:name>/tiles/<str:fingerprint>/<int:z>/<int:x>_<int:y>.jpg",
         live.guest_tile,
         name="live-tile",
+    ),
+    path("slides/download/", transfer.download_slide, name="slide-download"),
+    path("slides/upload/", transfer.upload_start, name="slide-upload"),
+    path("slides/upload/<int:upload_id>/", transfer.upload_file, name="slide-upload-file"),
+    path(
+        "slides/upload/<int:upload_id>/finish/",
+        transfer.upload_finish,
+        name="slide-upload-finish",
     ),
     path("annotations/", annotations.annotations, name="annotations"),
     path("annotations/copies/", annotations.copies, name="annotation-copies"),

@@ -167,6 +167,8 @@ def test_info_shows_the_facts_of_the_slide(
     assert f"<code>{engine.barcode_text(slide_path)}</code>" in html
     assert "<dt>Barcode</dt>" in html
     assert "Last modified" in html
+    download = f'href="{reverse("slide-download")}?slide={quote(slide_path, safe="/")}" download'
+    assert download in html, "the info panel offers Download slide"
 
 
 @pytest.mark.embedded_only

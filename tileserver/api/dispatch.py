@@ -6,17 +6,18 @@ PMA.core routes case-insensitively and clients write `Region`, `getfilenames` or
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from pmacore.errors import MethodNotAllowed, MethodNotFound, NotAuthenticated, TileServerError
 from pmacore.wire import Params, normalise_endpoint
-from tileserver.api import admin, annotations, browse, images, session, slides
+from tileserver.api import admin, annotations, browse, images, session, slides, transfer
 from tileserver.api.http import ApiCall, error_response, read_params
 from tileserver.models import ApiSession
 
@@ -27,7 +28,7 @@ READ_WRITE = READ | {"POST"}
 WRITE = frozenset({"POST"})
 
 
-Handler = Callable[[ApiCall], Awaitable[HttpResponse]]
+Handler = Callable[[ApiCall], Awaitable[HttpResponseBase]]
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Endpoint:
 
 
 def _sync(
-    handler: Callable[[ApiCall], HttpResponse],
+    handler: Callable[[ApiCall], HttpResponseBase],
     methods: frozenset[str] = READ_WRITE,
     *,
     needs_session: bool = True,
@@ -48,7 +49,7 @@ def _sync(
 
 
 def _open(
-    handler: Callable[[ApiCall], HttpResponse], methods: frozenset[str] = READ_WRITE
+    handler: Callable[[ApiCall], HttpResponseBase], methods: frozenset[str] = READ_WRITE
 ) -> Endpoint:
     return _sync(handler, methods, needs_session=False)
 
@@ -83,6 +84,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api/json/exportannotations": _sync(annotations.export_annotations),
     "admin/json/createuser": _sync(admin.create_user, WRITE),
     "admin/json/reverselookupuid": _sync(admin.reverse_lookup_uid),
+    "transfer/download": _sync(transfer.download, READ),
+    "transfer/upload": _sync(transfer.upload, WRITE),
+    "transfer/upload/*": _sync(transfer.upload_step, READ_WRITE),
     # Image endpoints are async and read slides on a thread pool of their own.
     "tile": Endpoint(images.tile),
     "thumbnail": Endpoint(images.thumbnail),
@@ -93,7 +97,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 
 @csrf_exempt
-async def api(request: HttpRequest, endpoint: str) -> HttpResponse:
+async def api(request: HttpRequest, endpoint: str) -> HttpResponseBase:
     try:
         return await _dispatch(request, normalise_endpoint(endpoint))
     except TileServerError as error:
@@ -103,14 +107,31 @@ async def api(request: HttpRequest, endpoint: str) -> HttpResponse:
         return error_response(TileServerError("The tile server failed to answer this request"))
 
 
-async def _dispatch(request: HttpRequest, name: str) -> HttpResponse:
+# Methods followed by a path part of their own: `transfer/upload/12` is `transfer/upload/*`.
+WITH_TAIL = ("transfer/upload/",)
+
+
+def _split_tail(name: str) -> tuple[str, str]:
+    for prefix in WITH_TAIL:
+        if name.startswith(prefix):
+            return prefix + "*", name[len(prefix) :]
+    return name, ""
+
+
+async def _dispatch(request: HttpRequest, name: str) -> HttpResponseBase:
+    name, tail = _split_tail(name)
     endpoint = ENDPOINTS.get(name)
     if endpoint is None:
         raise MethodNotFound(f"No such method: {name or '(none)'}")
     if request.method not in endpoint.methods:
         raise MethodNotAllowed(f"{request.method} is not allowed on {name}")
-    params = read_params(request)
-    call = ApiCall(request, params, await _session(params) if endpoint.needs_session else None)
+    if request.method == "POST":
+        # A body may be an uploaded file of gigabytes: parse it off the event loop.
+        params = await asyncio.to_thread(read_params, request)
+    else:
+        params = read_params(request)
+    session = await _session(params) if endpoint.needs_session else None
+    call = ApiCall(request, params, session, tail)
     return await endpoint.handler(call)
 
 

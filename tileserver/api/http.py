@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.http import quote_etag
 
@@ -27,6 +28,7 @@ class ApiCall:
     request: HttpRequest
     params: Params
     session: ApiSession | None = None
+    tail: str = ""  # what follows a method that takes a path part (transfer/Upload/<Id>)
 
     def base_url(self) -> str:
         """The absolute URL of the API root (`.../core/`), as GetImageInfo's `BaseUrl`."""
@@ -44,6 +46,8 @@ def read_params(request: HttpRequest) -> Params:
                 body = _json_object(request.body)
         except (RequestDataTooBig, TooManyFieldsSent):
             raise BodyTooLarge("The request body is too large") from None
+        except MultiPartParserError as e:
+            raise BadRequest(f"The multipart body cannot be read: {e}") from None
     return Params(request.GET.items(), body.items())
 
 

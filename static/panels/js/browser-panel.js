@@ -1,7 +1,10 @@
 // The slide browser panel (an htmx fragment) as the rest of the page sees it: it says which
 // folder is being browsed (`studio:folder` on document.body, {detail: {folder}}), e.g. for
 // Share folder, and keeps the keyboard focus in the panel when a folder opens (htmx
-// replaces the whole panel, which would drop the focus to <body>).
+// replaces the whole panel, which would drop the focus to <body>). When a slide was
+// uploaded (upload.js), the panel opens the folder it went into, with the slide selected.
+
+import { UPLOADED_EVENT } from "./upload.js";
 
 export const FOLDER_EVENT = "studio:folder";
 
@@ -24,7 +27,16 @@ function onLoad(event) {
   }
 }
 
+function onUploaded(event) {
+  const { folder, slide } = event.detail;
+  for (const browser of document.querySelectorAll(".panel-browser[data-url]")) {
+    const query = new URLSearchParams({ folder, view: browser.dataset.view ?? "list", slide });
+    window.htmx.ajax("GET", `${browser.dataset.url}?${query}`, { target: browser, swap: "outerHTML" });
+  }
+}
+
 export function watchBrowserPanels() {
   document.body.addEventListener("htmx:beforeSwap", onBeforeSwap);
   document.body.addEventListener("htmx:load", onLoad);
+  document.body.addEventListener(UPLOADED_EVENT, onUploaded);
 }

@@ -14,6 +14,7 @@ import { watchRegionExtraction } from "./region-extract.js";
 import { watchLiveSession } from "./live-cockpit.js";
 import { openMoreDialog, watchMoreDialog } from "./more.js";
 import { SLIDE_EVENT, getSlide, selectSlide, watchSelection } from "./selection.js";
+import { watchUploads } from "./upload.js";
 
 window.cockpitReady = false;
 
@@ -352,6 +353,7 @@ function main() {
     },
   });
   watchBrowserPanels();
+  watchUploads({ csrfToken });
   watchCustomPanels((body) => window.htmx.trigger(body, RETRY_EVENT));
   const manager = createPanelManager(document.getElementById("dock"), {
     tree: data.layout.panels,

@@ -1,4 +1,5 @@
-"""`manage.py make_demo_slides DIR`: synthetic Aperio slides for the demo and the tests."""
+"""`manage.py make_demo_slides DIR`: synthetic Aperio slides for the demo and the tests,
+and one of them again as a MIRAX slide of several files."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from tileserver.lib.demo_mrxs import make_demo_mrxs
 from tileserver.lib.demo_slides import make_demo_slides
 
 
 class Command(BaseCommand):
     help = (
         "Write synthetic H&E whole-slide images (Aperio SVS: pyramid, thumbnail, label with "
-        "barcode, macro) in nested folders under DIR; existing slides are kept."
+        "barcode, macro) in nested folders under DIR, and one of them as a MIRAX slide "
+        "(.mrxs with its data folder); existing slides are kept."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -29,3 +32,4 @@ class Command(BaseCommand):
         self, *args: Any, directory: Path, seed: int, small: bool, force: bool, **options: Any
     ) -> None:
         make_demo_slides(directory, seed=seed, small=small, force=force, log=self.stdout.write)
+        make_demo_mrxs(directory, force=force, log=self.stdout.write)
