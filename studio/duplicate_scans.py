@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import connections
 
 from pmacore.errors import TileServerError
 from studio.duplicates import scan
@@ -74,7 +74,8 @@ def _run(user_id: int, state: dict[str, Any]) -> None:
     finally:
         _save(state, running=False, finished=time.time())
         cache.delete(LOCK_KEY)
-        close_old_connections()
+        # A thread of its own: its connections end with it (they would hold the database).
+        connections.close_all()
 
 
 def _save(state: dict[str, Any], **changes: Any) -> None:

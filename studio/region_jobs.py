@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import connections
 
 from pmacore.errors import TileServerError
 from studio.tileclient.calls import call
@@ -81,7 +81,8 @@ def _run(job: str, progress: dict[str, Any], annotation_ids: list[int]) -> None:
     finally:
         _save(job, progress, running=False)
         cache.delete(_running_key(user_id))
-        close_old_connections()
+        # A thread of its own: its connections end with it (they would hold the database).
+        connections.close_all()
 
 
 def _save(job: str, progress: dict[str, Any], **changes: Any) -> None:

@@ -12,6 +12,7 @@ remote tile server (`own_tile_server`): they mean the same in both runs.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -79,6 +80,20 @@ def _leave_out(
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if not test(item)]
+
+
+# The studio's background work (studio/duplicate_scans.py, region_jobs.py, copying/jobs.py)
+# runs in threads with their own database connections: a test is over when they are, or
+# its test database could not be dropped (PostgreSQL refuses while a connection is open).
+BACKGROUND_THREADS = frozenset({"duplicate-scan", "regions", "copy-job", "copy-job-heartbeat"})
+
+
+@pytest.fixture(autouse=True)
+def _background_work_finishes() -> Iterator[None]:
+    yield
+    for thread in threading.enumerate():
+        if thread.name in BACKGROUND_THREADS:
+            thread.join(timeout=60)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import close_old_connections
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -83,7 +83,7 @@ def start_in_background(job_id: int) -> bool:
     """Claim the job and run it on a thread of this process; False if someone else has it."""
     if not claim(job_id):
         return False
-    thread = threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True)
+    thread = threading.Thread(target=_run_in_thread, args=(job_id,), name="copy-job", daemon=True)
     _threads[job_id] = thread
     thread.start()
     return True
@@ -91,7 +91,9 @@ def start_in_background(job_id: int) -> bool:
 
 def _run_in_thread(job_id: int) -> None:
     beating = threading.Event()
-    beat = threading.Thread(target=_beat, args=(job_id, beating), daemon=True)
+    beat = threading.Thread(
+        target=_beat, args=(job_id, beating), name="copy-job-heartbeat", daemon=True
+    )
     beat.start()
     try:
         run(job_id)
@@ -102,14 +104,15 @@ def _run_in_thread(job_id: int) -> None:
         )
     finally:
         beating.set()
-        close_old_connections()
+        # A thread of its own: its connections end with it (they would hold the database).
+        connections.close_all()
 
 
 def _beat(job_id: int, stop: threading.Event) -> None:
     """Keep the heartbeat going while one slide takes long."""
     while not stop.wait(HEARTBEAT_SECONDS):
         CopyJob.objects.filter(pk=job_id, state=CopyJob.RUNNING).update(heartbeat=timezone.now())
-    close_old_connections()
+    connections.close_all()
 
 
 def resume_stale() -> list[int]:
