@@ -112,6 +112,32 @@ def _scale_out_engines(request: pytest.FixtureRequest) -> None:
         assert settings.REDIS_URL.endswith("/" + worker.removeprefix("gw")), settings.REDIS_URL
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_can_be_dropped(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On PostgreSQL, end the run's other connections before its test database is dropped.
+
+    Long-lived threads of the process (asgiref's sync thread, the tile and render pools)
+    keep the connection they last used, as a studio process does between requests; on
+    SQLite that is harmless, but PostgreSQL refuses to drop a database still in use.
+    """
+    if not request.config.getoption("--scale-out"):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")  # torn down after this fixture
+    blocker = request.getfixturevalue("django_db_blocker")
+    yield
+    from django.db import connection
+
+    with blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        ended = cursor.fetchone()[0]
+    if ended:
+        print(f"\nended {ended} connection(s) of long-lived threads to drop the test database")
+
+
 @pytest.fixture(scope="session")
 def demo_slides_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small demo slide set (same folder tree as `make_demo_slides`), read-only."""
