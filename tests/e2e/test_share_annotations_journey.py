@@ -8,7 +8,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import LiveStudio
 
 pytestmark = pytest.mark.browser
-SLIDE = "demo/breast/CASE-001/CASE-001-A2.svs"
+# Not the sharing journey's slide: its admin search expects that slide's links to be its own.
+SLIDE = "demo/breast/CASE-001/CASE-001-A1.svs"
 SQUARE = "POLYGON ((200 200, 1200 200, 1200 900, 200 900, 200 200))"
 
 
