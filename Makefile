@@ -70,12 +70,13 @@ test: install browser engines
 	$(call pytest,-m 'not browser' -n 2 --dist loadfile)
 	$(call pytest,$(STUDIO_TESTS) -m 'not browser' -n 2 --dist loadfile --tile-server=remote)
 	$(call scale_out,tests/studio tests/sharing -m 'not browser' -n 2 --dist loadfile)
-	$(call pytest,-m browser)
-	$(call pytest,-m browser --tile-server=remote)
+	$(call pytest,-m browser -n 2 --dist loadfile)
+	$(call pytest,-m browser -n 2 --dist loadfile --tile-server=remote)
 
 # pytest exits 5 when it collects nothing: an empty run is a broken suite, not a pass.
 # Browser journeys run apart: sync Playwright keeps an event loop in its thread, which
-# async tests sharing a worker with it would trip over.
+# async tests sharing a worker with it would trip over. Two workers, each with its own
+# live studio (and tile server), one journey file at a time each.
 define pytest
 $(PY) -m pytest $(1); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest $(1): no tests collected"; exit 1; fi; exit $$rc
 endef

@@ -54,7 +54,8 @@ def test_a_link_with_annotations_shows_them_and_one_without_does_not(
         with recipient.expect_response(lambda r: "/annotations?" in r.url) as listed:
             recipient.goto(with_annotations)
         assert listed.value.status == 200
-        assert [item["id"] for item in listed.value.json()["annotations"]] == [annotation_id]
+        # (other journeys may have left annotations of their own on the slide)
+        assert annotation_id in [item["id"] for item in listed.value.json()["annotations"]]
         viewer = recipient.locator(".share-cell .viewer").first
         expect(viewer).to_have_attribute("data-annotations", "ready", timeout=30_000)
         assert errors == []
