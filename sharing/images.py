@@ -23,8 +23,13 @@ from studio.annotations import serve_annotations
 from studio.forms import ImageForm, SlideForm, form_errors
 from studio.lean import lean_route
 from studio.lib import throttle
-from studio.lib.paths import clean_virtual_path
-from studio.serving import ASSOCIATED_IMAGES, serve_associated_image, serve_tile, text_response
+from studio.serving import (
+    ASSOCIATED_IMAGES,
+    serve_associated_image,
+    serve_tile,
+    text_response,
+    tile_slide,
+)
 from studio.tileclient.calls import aslide_info
 from studio.tileclient.principals import OwnerPrincipal
 
@@ -64,11 +69,9 @@ async def _through_gate(request: HttpRequest, token: str, ref: str, serve: Serve
 async def tile(
     request: HttpRequest, token: str, fingerprint: str, z: int, x: int, y: int
 ) -> HttpResponseBase:
-    # A tile per request, hundreds a second: the one parameter is checked without a form.
-    try:
-        ref = clean_virtual_path(request.GET.get("slide", ""))
-    except ValueError as e:
-        return text_response(400, f"slide: {e}")
+    ref = tile_slide(request)
+    if isinstance(ref, HttpResponse):
+        return ref
 
     async def serve(share: Share, slide: str) -> HttpResponse:
         owner = OwnerPrincipal(share.owner_id)

@@ -13,15 +13,14 @@ whose process died lets go of it after STALE_SECONDS.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connections
 
 from pmacore.errors import TileServerError
 from studio.duplicates import scan
+from studio.lib import background
 from studio.tileclient.principals import OwnerPrincipal
 
 logger = logging.getLogger(__name__)
@@ -43,6 +42,8 @@ def scan_state() -> dict[str, Any]:
 def start_scan(user_id: int) -> bool:
     """Start a scan of every slide as user `user_id`, unless one is running already."""
     now = time.time()
+    if not cache.add(LOCK_KEY, now, STALE_SECONDS):
+        return False
     state = {
         "running": True,
         "slides": 0,
@@ -51,10 +52,8 @@ def start_scan(user_id: int) -> bool:
         "started": now,
         "finished": None,
     }
-    if not cache.add(LOCK_KEY, now, STALE_SECONDS):
-        return False
     cache.set(STATE_KEY, state, STATE_SECONDS)
-    threading.Thread(target=_run, args=(user_id, state), name="duplicate-scan", daemon=True).start()
+    background.start("duplicate-scan", _run, user_id, state)
     return True
 
 
@@ -74,8 +73,6 @@ def _run(user_id: int, state: dict[str, Any]) -> None:
     finally:
         _save(state, running=False, finished=time.time())
         cache.delete(LOCK_KEY)
-        # A thread of its own: its connections end with it (they would hold the database).
-        connections.close_all()
 
 
 def _save(state: dict[str, Any], **changes: Any) -> None:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connections
 
 from pmacore.errors import TileServerError
+from studio.lib import background
 from studio.tileclient.calls import call
 from studio.tileclient.principals import OwnerPrincipal
 
@@ -45,10 +44,7 @@ def start(user_id: int, slide: str, annotation_ids: Sequence[int]) -> str | None
         "error": "",
     }
     _save(job, progress)
-    thread = threading.Thread(
-        target=_run, args=(job, progress, list(annotation_ids)), name="regions", daemon=True
-    )
-    thread.start()
+    background.start("regions", _run, job, progress, list(annotation_ids))
     return job
 
 
@@ -81,8 +77,6 @@ def _run(job: str, progress: dict[str, Any], annotation_ids: list[int]) -> None:
     finally:
         _save(job, progress, running=False)
         cache.delete(_running_key(user_id))
-        # A thread of its own: its connections end with it (they would hold the database).
-        connections.close_all()
 
 
 def _save(job: str, progress: dict[str, Any], **changes: Any) -> None:

@@ -19,12 +19,22 @@ from django.utils.http import parse_etags
 from pmacore.errors import TileServerError
 from pmacore.types import EncodedImage, SlideInfo
 from studio.lib.byte_lru import ByteLRU
+from studio.lib.paths import clean_virtual_path
 from studio.tileclient.calls import Call, acall, aslide_info
 from studio.tileclient.principals import Principal
 
 TILE_CACHE_CONTROL = "private, max-age=31536000, immutable"
 IMAGE_CACHE_CONTROL = "private, max-age=300"
 ASSOCIATED_IMAGES = ("thumbnail", "label", "macro")
+
+
+def tile_slide(request: HttpRequest) -> str | HttpResponse:
+    """A tile request's `slide` parameter, or the 400 answer to it. Checked without a form:
+    tiles come hundreds a second."""
+    try:
+        return clean_virtual_path(request.GET.get("slide", ""))
+    except ValueError as e:
+        return text_response(400, f"slide: {e}")
 
 
 async def serve_tile(

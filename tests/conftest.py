@@ -12,13 +12,13 @@ remote tile server (`own_tile_server`): they mean the same in both runs.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pytest_django.fixtures import Settings
 
+from studio.lib import background
 from tests.base import use_tile_server
 from tests.live_server import LiveTileServer, live_tile_server_process
 from tileserver.lib.demo_slides import make_demo_slides
@@ -82,18 +82,13 @@ def _leave_out(
         items[:] = [item for item in items if not test(item)]
 
 
-# The studio's background work (studio/duplicate_scans.py, region_jobs.py, copying/jobs.py)
-# runs in threads with their own database connections: a test is over when they are, or
-# its test database could not be dropped (PostgreSQL refuses while a connection is open).
-BACKGROUND_THREADS = frozenset({"duplicate-scan", "regions", "copy-job", "copy-job-heartbeat"})
-
-
 @pytest.fixture(autouse=True)
 def _background_work_finishes() -> Iterator[None]:
+    """A test is over when the background work it started is (studio/lib/background.py):
+    those threads use the test database too."""
     yield
-    for thread in threading.enumerate():
-        if thread.name in BACKGROUND_THREADS:
-            thread.join(timeout=60)
+    for thread in background.running():
+        thread.join(timeout=60)
 
 
 @pytest.fixture(scope="session", autouse=True)

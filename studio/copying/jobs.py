@@ -11,13 +11,13 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
 from pmacore.errors import TileServerError
 from studio.copying.copy import CopyFailed, copy_slide, target_folder_for
 from studio.copying.servers import Endpoint, connect
+from studio.lib import background
 from studio.models import CopyItem, CopyJob
 
 logger = logging.getLogger(__name__)
@@ -83,18 +83,13 @@ def start_in_background(job_id: int) -> bool:
     """Claim the job and run it on a thread of this process; False if someone else has it."""
     if not claim(job_id):
         return False
-    thread = threading.Thread(target=_run_in_thread, args=(job_id,), name="copy-job", daemon=True)
-    _threads[job_id] = thread
-    thread.start()
+    _threads[job_id] = background.start("copy-job", _run_in_thread, job_id)
     return True
 
 
 def _run_in_thread(job_id: int) -> None:
     beating = threading.Event()
-    beat = threading.Thread(
-        target=_beat, args=(job_id, beating), name="copy-job-heartbeat", daemon=True
-    )
-    beat.start()
+    background.start("copy-job-heartbeat", _beat, job_id, beating)
     try:
         run(job_id)
     except Exception:
@@ -104,15 +99,12 @@ def _run_in_thread(job_id: int) -> None:
         )
     finally:
         beating.set()
-        # A thread of its own: its connections end with it (they would hold the database).
-        connections.close_all()
 
 
 def _beat(job_id: int, stop: threading.Event) -> None:
     """Keep the heartbeat going while one slide takes long."""
     while not stop.wait(HEARTBEAT_SECONDS):
         CopyJob.objects.filter(pk=job_id, state=CopyJob.RUNNING).update(heartbeat=timezone.now())
-    connections.close_all()
 
 
 def resume_stale() -> list[int]:

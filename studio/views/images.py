@@ -7,14 +7,19 @@ tile), no database query. The serving itself is studio/serving.py.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from studio.auth import ais_authenticated
 from studio.forms import ImageForm, form_errors
 from studio.lean import lean_route
-from studio.lib.paths import clean_virtual_path
-from studio.serving import ASSOCIATED_IMAGES, serve_associated_image, serve_tile, text_response
+from studio.serving import (
+    ASSOCIATED_IMAGES,
+    serve_associated_image,
+    serve_tile,
+    text_response,
+    tile_slide,
+)
 from studio.tileclient.principals import RequestPrincipal
 
 
@@ -23,11 +28,9 @@ from studio.tileclient.principals import RequestPrincipal
 async def tile(request: HttpRequest, fingerprint: str, z: int, x: int, y: int) -> HttpResponseBase:
     if not await ais_authenticated(request):
         return text_response(401, "Log in to see this slide.")
-    # A tile per request, hundreds a second: the one parameter is checked without a form.
-    try:
-        slide = clean_virtual_path(request.GET.get("slide", ""))
-    except ValueError as e:
-        return text_response(400, f"slide: {e}")
+    slide = tile_slide(request)
+    if isinstance(slide, HttpResponse):
+        return slide
     return await serve_tile(RequestPrincipal(request), request, slide, fingerprint, z, x, y)
 
 

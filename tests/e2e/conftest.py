@@ -6,10 +6,11 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import APIResponse, Browser, ConsoleMessage, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from tests import remote_users
@@ -49,6 +50,24 @@ class LiveStudio:
         page.get_by_label("Password").fill(self.password)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(self.url + next_path)
+
+    def post(self, page: Page, path: str, **kwargs: Any) -> APIResponse:
+        """POST from the logged-in page's session, with its CSRF token, as its scripts do."""
+        token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+        headers = {"X-CSRFToken": token, "Referer": f"{self.url}/"}
+        return page.request.post(f"{self.url}{path}", headers=headers, **kwargs)
+
+    def add_annotation(self, page: Page, slide: str, geometry: str, classification: str) -> int:
+        added = self.post(
+            page,
+            f"/annotations/?slide={slide}",
+            data={"added": [{"geometry": geometry, "classification": classification}]},
+        )
+        assert added.status == 201, added.text()
+        return int(added.json()["ids"][0])
+
+    def delete_annotation(self, page: Page, slide: str, annotation_id: int) -> None:
+        self.post(page, f"/annotations/{annotation_id}/delete/?slide={slide}")
 
 
 @pytest.fixture(scope="session")

@@ -21,15 +21,7 @@ def test_extract_a_region_and_open_it(
 ) -> None:
     page = browser_page
     live_studio.login(page)
-    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    headers = {"X-CSRFToken": csrf, "Referer": f"{live_studio.url}/"}
-    added = page.request.post(
-        f"{live_studio.url}/annotations/?slide={SLIDE}",
-        data={"added": [{"geometry": SQUARE, "classification": "Tumor"}]},
-        headers=headers,
-    )
-    assert added.status == 201, added.text()
-    [annotation_id] = added.json()["ids"]
+    annotation_id = live_studio.add_annotation(page, SLIDE, SQUARE, "Tumor")
     try:
         page.goto(f"{live_studio.url}/?slide={SLIDE}")
         page.locator(f"{CELL}[data-ready='true']").wait_for(timeout=30_000)
@@ -48,7 +40,5 @@ def test_extract_a_region_and_open_it(
         page.locator(f"{CELL}[data-ready='true']").wait_for(timeout=30_000)
         assert page.url.endswith(f"regions%2Fdemo%2Fbreast%2FCASE-001%2F{name}")
     finally:
-        page.request.post(
-            f"{live_studio.url}/annotations/{annotation_id}/delete/?slide={SLIDE}", headers=headers
-        )
+        live_studio.delete_annotation(page, SLIDE, annotation_id)
         shutil.rmtree(live_studio.slides_dir / "regions", ignore_errors=True)

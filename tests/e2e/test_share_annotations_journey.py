@@ -14,11 +14,10 @@ SQUARE = "POLYGON ((200 200, 1200 200, 1200 900, 200 900, 200 200))"
 
 
 def create_link(page: Page, live_studio: LiveStudio, *, annotations: bool) -> str:
-    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    response = page.request.post(
-        f"{live_studio.url}/sharing/links/",
+    response = live_studio.post(
+        page,
+        "/sharing/links/",
         form={"kind": "slide", "slide": SLIDE, "include_annotations": str(annotations).lower()},
-        headers={"X-CSRFToken": csrf, "Referer": f"{live_studio.url}/"},
     )
     assert response.status == 201, response.text()
     return str(response.json()["url"])
@@ -29,15 +28,7 @@ def test_a_link_with_annotations_shows_them_and_one_without_does_not(
 ) -> None:
     owner = browser_page
     live_studio.login(owner)
-    csrf = next(c["value"] for c in owner.context.cookies() if c["name"] == "csrftoken")
-    headers = {"X-CSRFToken": csrf, "Referer": f"{live_studio.url}/"}
-    added = owner.request.post(
-        f"{live_studio.url}/annotations/?slide={SLIDE}",
-        data={"added": [{"geometry": SQUARE, "classification": "Tumor"}]},
-        headers=headers,
-    )
-    assert added.status == 201, added.text()
-    [annotation_id] = added.json()["ids"]
+    annotation_id = live_studio.add_annotation(owner, SLIDE, SQUARE, "Tumor")
     with_annotations = create_link(owner, live_studio, annotations=True)
     without = create_link(owner, live_studio, annotations=False)
 
@@ -68,6 +59,4 @@ def test_a_link_with_annotations_shows_them_and_one_without_does_not(
         assert errors == []
     finally:
         context.close()
-        owner.request.post(
-            f"{live_studio.url}/annotations/{annotation_id}/delete/?slide={SLIDE}", headers=headers
-        )
+        live_studio.delete_annotation(owner, SLIDE, annotation_id)
