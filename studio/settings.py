@@ -182,6 +182,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# `{% static %}` URLs carry their file's hash, so browsers keep them (studio/static_files.py).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "studio.static_files.VersionedStorage"},
+}
 NODE_MODULES = BASE_DIR / "node_modules"
 # Third-party browser code is installed by `npm ci` and served straight from node_modules.
 STATICFILES_DIRS = [
@@ -197,6 +202,10 @@ STATICFILES_DIRS = [
 RENDER_THREADS = env.int("RENDER_THREADS", default=2)
 # Bytes of encoded tiles and associated images each process keeps (least recently used go).
 IMAGE_CACHE_BYTES = env.int("IMAGE_CACHE_BYTES", default=256 * 1024 * 1024)
+# Bytes of decoded slide regions the embedded tile server keeps, one cache shared by every
+# open slide: repeated tiles read 1.7-1.9x faster with a large one (DESIGN.md). With
+# IMAGE_CACHE_BYTES, this is what a process's memory grows by, whatever number of tiles.
+OPENSLIDE_CACHE_BYTES = env.int("OPENSLIDE_CACHE_BYTES", default=256 * 1024 * 1024)
 # Threads that read slides for the async tile routes; OpenSlide releases the GIL while it reads.
 TILE_THREADS = env.int("TILE_THREADS", default=8)
 # Seconds a tile-server session stays valid without use (embedded tile server).

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.testing import HttpCommunicator
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+from django.test import Client
 
 from studio.asgi import application
 
@@ -66,3 +73,41 @@ def test_third_party_scripts_and_svg_are_gzipped_but_png_is_not() -> None:
     assert dict(icon["headers"]).get(b"Content-Encoding") == b"gzip"  # SVG is text
     png = get("/static/vendor/openseadragon/images/home_rest.png", accept_encoding=b"gzip")
     assert png["status"] == 200 and b"Content-Encoding" not in dict(png["headers"])
+
+
+def test_pages_name_static_files_by_their_content_and_browsers_may_keep_those() -> None:
+    url = static("studio/js/viewer.js")
+    path, version = url.split("?v=")
+    file = finders.find("studio/js/viewer.js")
+    assert version == hashlib.sha256(Path(file).read_bytes()).hexdigest()[: len(version)]
+    assert len(version) >= 10
+    kept = dict(get(url)["headers"])
+    assert kept[b"Cache-Control"] == b"public, max-age=31536000, immutable"
+    # Without the current hash (a module imported by a relative path, or an old page):
+    # asked again each time, so an edited file is never served stale.
+    for other in (path, path + "?v=000000000000"):
+        assert dict(get(other)["headers"])[b"Cache-Control"] == b"no-cache"
+
+
+def test_an_edited_static_file_gets_a_new_name(tmp_path: Path, settings: Any) -> None:
+    (tmp_path / "edited.js").write_text("export const a = 1;\n")
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, ("edited", tmp_path)]
+    finders.get_finder.cache_clear()
+    try:
+        before = static("edited/edited.js")
+        (tmp_path / "edited.js").write_text("export const a = 2; // edited\n")
+        after = static("edited/edited.js")
+        assert before != after and after.startswith("/static/edited/edited.js?v=")
+        assert (
+            dict(get(after)["headers"])[b"Cache-Control"] == b"public, max-age=31536000, immutable"
+        )
+        assert dict(get(before)["headers"])[b"Cache-Control"] == b"no-cache"
+    finally:
+        finders.get_finder.cache_clear()
+
+
+def test_the_cockpit_page_links_versioned_scripts(client: Client, django_user_model: Any) -> None:
+    user = django_user_model.objects.create_user("static-user", password="pw-static-1234")
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    assert re.search(r'src="/static/panels/js/cockpit\.js\?v=[0-9a-f]{12}"', page)
