@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 import openslide
+from django.conf import settings
 from PIL import Image
 
 from pmacore.errors import BadRequest, UnreadableSlide
@@ -30,9 +31,6 @@ from tileserver.lib.passthrough import StoredLevel, StoredTiles
 
 TILE_SIZE = 256
 HANDLE_CAPACITY = 64
-# One decoded-tile cache shared by every handle: repeated tiles read 1.7-1.9x faster with
-# a large cache (DESIGN.md), and one budget per process is easier to reason about.
-OPENSLIDE_CACHE_BYTES = 256 * 1024 * 1024
 # A region read larger than this would take seconds and hundreds of MB: refuse it.
 MAX_READ_PIXELS = 64 * 1024 * 1024
 # Within 0.01%, a level's downsample counts as exactly the requested power of two.
@@ -212,7 +210,8 @@ _shared_cache: openslide.OpenSlideCache | None = None
 def _openslide_cache() -> openslide.OpenSlideCache:
     global _shared_cache
     if _shared_cache is None:
-        _shared_cache = openslide.OpenSlideCache(OPENSLIDE_CACHE_BYTES)
+        # One decoded-tile cache shared by every handle (settings.OPENSLIDE_CACHE_BYTES).
+        _shared_cache = openslide.OpenSlideCache(settings.OPENSLIDE_CACHE_BYTES)
     return _shared_cache
 
 
