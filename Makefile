@@ -13,7 +13,7 @@ STUDIO_TESTS := tests/studio tests/panels tests/sharing
 
 export SLIDES_DIR
 
-.PHONY: run test lint format bench install browser engines demo clean
+.PHONY: run test lint format bench install browser engines bench-tools demo clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,19 @@ engines:
 	@missing=""; \
 	[ -n "$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "missing:$$missing: run 'sudo apt-get install$$missing'"; exit 1; \
+		fi; \
+	fi
+
+# Debian's nginx and wrk: the benchmark's static-file reference and its load client.
+bench-tools:
+	@missing=""; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -94,9 +107,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: demo engines
+bench: demo engines bench-tools
 	$(PY) bench/tiles.py
 	$(PY) bench/tiles.py --remote
+	$(PY) bench/memory.py
 	$(PY) bench/collaboration.py
 
 clean:

@@ -289,7 +289,7 @@ http {{
 """
         )
         self.process = subprocess.Popen(
-            ["nginx", "-c", str(config), "-p", str(self.dir)],
+            [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(config), "-p", str(self.dir)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
