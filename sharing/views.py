@@ -19,11 +19,13 @@ from sharing.access import (
     get_share,
     unlock,
 )
+from sharing.actions import do_note_fingerprint
 from sharing.decorators import embeddable
 from sharing.folder_listing import leads_outside, visible_contents
 from sharing.forms import PasswordForm, QrForm, ShareFolderForm, ShareQueryForm
 from sharing.lib.qr import qr_png, qr_svg
 from sharing.models import Share, ShareAccess
+from sharing.relocation import SlideMissing, found_again, is_gone
 from studio.error_pages import tile_server_error_page
 from studio.forms import SlideForm
 from studio.lib import throttle
@@ -244,6 +246,8 @@ def _viewer_page(
     owner = OwnerPrincipal(share.owner_id)
     try:
         cells = [_viewer_cell(share, owner, ref) for ref in refs]
+    except SlideMissing:
+        return _slide_missing_page(request, share, embed)
     except TileServerError as e:
         if e.status == 404:
             raise Http404("A shared slide is gone.") from None
@@ -275,10 +279,23 @@ def _viewer_page(
     return response
 
 
+def _slide_missing_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
+    context = {"share": share, "embed": embed}
+    return render(request, "sharing/slide_missing.html", context, status=404)
+
+
 def _viewer_cell(share: Share, owner: OwnerPrincipal, ref: str) -> dict[str, object]:
     path = share.slide_for(ref)
     assert path is not None  # the gate checked
-    info = slide_info(owner, path)
+    try:
+        info = slide_info(owner, path)
+    except TileServerError as e:
+        if share.kind == Share.Kind.FOLDER or not is_gone(e):
+            raise
+        path = found_again(share, path)  # moved or renamed: the link follows it
+        info = slide_info(owner, path)
+    if share.kind != Share.Kind.FOLDER:
+        do_note_fingerprint(share, path, info.fingerprint)
     check_real_location(share, info)
     data = viewer_data(path, info)
     data["path"] = ref  # never the internal path

@@ -71,6 +71,11 @@ class TileClient(Protocol):
 
     def slide_info(self, session_id: str, path_or_uid: str) -> SlideInfo: ...
 
+    def slides_by_fingerprint(self, session_id: str, fingerprint: str) -> list[str]:
+        """Where the slides with this fingerprint are now (a moved or renamed slide found
+        again); [] when none is. NotSupported when the tile server cannot say (a PMA.core)."""
+        ...
+
     def barcode_text(self, session_id: str, path_or_uid: str) -> str:
         """The text of the label's barcode; "" when the slide has none."""
         ...

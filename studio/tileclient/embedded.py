@@ -26,7 +26,7 @@ from pmacore.types import (
 )
 from studio.tileclient.transfer import LocalFileDownload
 from tileserver import annotations as annotation_store
-from tileserver import engine, regions, uploads
+from tileserver import engine, regions, relocation, uploads
 from tileserver.api import dispatch as api
 from tileserver.models import ApiSession
 
@@ -97,6 +97,10 @@ class EmbeddedClient:
     def slide_info(self, session_id: str, path_or_uid: str) -> SlideInfo:
         self.check_session(session_id)
         return engine.slide_info(path_or_uid)
+
+    def slides_by_fingerprint(self, session_id: str, fingerprint: str) -> list[str]:
+        self.check_session(session_id)
+        return relocation.slides_with_fingerprint(fingerprint)
 
     def barcode_text(self, session_id: str, path_or_uid: str) -> str:
         self.check_session(session_id)

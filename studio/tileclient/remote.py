@@ -209,6 +209,17 @@ class RemoteClient:
             raise BadAnswer("The tile server sent no fingerprint for this slide.")
         return slide_info_from_wire(data, fingerprint)
 
+    def slides_by_fingerprint(self, session_id: str, fingerprint: str) -> list[str]:
+        # This project's tile server answers it; a PMA.core knows no such method.
+        params = {"sessionID": session_id, "fingerprint": fingerprint}
+        try:
+            return self._strings("api/json/GetSlidesByFingerprint", params)
+        except TileServerError as e:
+            # Unknown methods: 404/405/501, an error object, or an answer that is no list.
+            if isinstance(e, BadAnswer) or e.status in (404, 405, 501):
+                raise NotSupported(f"{self.name} cannot find a slide by its fingerprint.") from e
+            raise
+
     def barcode_text(self, session_id: str, path_or_uid: str) -> str:
         params = {"sessionID": session_id, "pathOrUid": path_or_uid}
         text = self._json("GET", "api/json/GetBarcodeText", params, empty=None)

@@ -8,9 +8,11 @@ server gives its own).
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -19,6 +21,7 @@ from pmacore.errors import (
     BadAnswer,
     DirectoryNotFound,
     NotAuthenticated,
+    NotSupported,
     SlideNotFound,
     Unavailable,
 )
@@ -212,3 +215,45 @@ def test_a_server_that_does_not_speak_pma_core_is_a_bad_answer(
     remote = RemoteClient(live_tile_server.url.removesuffix("core/") + "login/")
     with pytest.raises(BadAnswer):
         remote.root_directories("any")
+
+
+def test_a_moved_slide_is_found_by_its_fingerprint(
+    remote: RemoteClient, session_id: str, slide: str
+) -> None:
+    fingerprint = remote.slide_info(session_id, slide).fingerprint
+    assert slide in remote.slides_by_fingerprint(session_id, fingerprint)
+    assert remote.slides_by_fingerprint(session_id, "never-seen-fingerprint") == []
+
+
+@pytest.fixture
+def pma_core_without_fingerprint_search() -> Iterator[str]:
+    """An HTTP server answering every call as ASP.NET Web API (PMA.core) answers a method it
+    does not have: 404 with a JSON `Message`."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"Message": f"No HTTP resource was found for '{self.path}'."})
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/core/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_a_server_without_fingerprint_search_says_it_cannot(
+    pma_core_without_fingerprint_search: str,
+) -> None:
+    remote = RemoteClient(pma_core_without_fingerprint_search)
+    with pytest.raises(NotSupported, match="cannot find a slide by its fingerprint"):
+        remote.slides_by_fingerprint("any", "abc")
