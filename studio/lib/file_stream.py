@@ -4,7 +4,8 @@ Django's FileResponse reads a plain file synchronously, and under ASGI it then c
 whole file in memory before sending it (with a warning). These answers read in chunks on a
 worker thread instead, so a slide of several gigabytes goes out at constant memory.
 A `Range: bytes=a-b` header (one range; suffix and open-ended forms too) gets 206 with
-Content-Range; a range past the end gets 416.
+Content-Range; a range past the end gets 416. With `If-Range`, only while the file still
+has that Last-Modified date (there is no ETag to compare): else the whole file, 200.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header, http_date
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
 CHUNK_BYTES = 1024 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -41,6 +42,21 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
     if start >= size or end < start:
         raise ValueError("range outside the file")
     return start, end
+
+
+def requested_range(request: HttpRequest, size: int, modified: float) -> tuple[int, int] | None:
+    """`byte_range` of the request's Range header, unless an If-Range header names another
+    version of the file than the one last modified at `modified` (a Unix time)."""
+    if_range = request.headers.get("If-Range", "").strip()
+    if if_range and parse_http_date_safe(if_range) != int(modified):
+        return None  # an entity tag (we give none) or another date: send everything
+    return byte_range(request.headers.get("Range", ""), size)
+
+
+def range_not_satisfiable(size: int) -> HttpResponse:
+    refused = HttpResponse(status=416)
+    refused["Content-Range"] = f"bytes */{size}"
+    return refused
 
 
 async def read_chunks(
@@ -88,11 +104,9 @@ def file_response(
     stat = path.stat()
     size = stat.st_size
     try:
-        span = byte_range(request.headers.get("Range", ""), size)
+        span = requested_range(request, size, stat.st_mtime)
     except ValueError:
-        refused = HttpResponse(status=416)
-        refused["Content-Range"] = f"bytes */{size}"
-        return refused
+        return range_not_satisfiable(size)
     start, end = span if span is not None else (0, size - 1)
     length = end - start + 1 if size else 0
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"

@@ -24,7 +24,7 @@ from pmacore.types import (
     SlideFile,
     SlideInfo,
 )
-from studio.tileclient.transfer import LocalFileDownload
+from studio.tileclient.transfer import LocalFileDownload, Span
 from tileserver import annotations as annotation_store
 from tileserver import engine, regions, relocation, uploads
 from tileserver.api import dispatch as api
@@ -141,9 +141,11 @@ class EmbeddedClient:
         self.check_session(session_id)
         return engine.slide_files(path_or_uid)
 
-    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> LocalFileDownload:
+    def download_file(
+        self, session_id: str, path_or_uid: str, relative: str, span: Span | None = None
+    ) -> LocalFileDownload:
         self.check_session(session_id)
-        return LocalFileDownload(relative, engine.slide_member(path_or_uid, relative))
+        return LocalFileDownload(relative, engine.slide_member(path_or_uid, relative), span)
 
     def upload_start(self, session_id: str, folder: str, files: Sequence[tuple[str, int]]) -> int:
         announced = [{"path": path, "length": length} for path, length in files]

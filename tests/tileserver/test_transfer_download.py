@@ -93,6 +93,24 @@ def test_ranges(
     assert refused.headers["Content-Range"] == f"bytes */{len(data)}"
 
 
+def test_if_range_sends_the_part_only_of_the_same_version(
+    transfer_server: LiveTileServer, transfer_session: str, transfer_slides_dir: Path
+) -> None:
+    data = (transfer_slides_dir / "lab/mrxs/slide/Data0000.dat").read_bytes()
+    params = {"sessionId": transfer_session, "image": MRXS, "path": "slide/Data0000.dat"}
+
+    def get(**headers: str) -> requests.Response:
+        url = download_url(transfer_server)
+        return requests.get(url, params=params, headers=headers, timeout=30)
+
+    modified = get().headers["Last-Modified"]
+    same = get(Range="bytes=10-19", **{"If-Range": modified})
+    assert same.status_code == 206 and same.content == data[10:20]
+    for other in ("Mon, 01 Jan 2001 00:00:00 GMT", '"an-entity-tag"'):
+        changed = get(Range="bytes=10-19", **{"If-Range": other})
+        assert changed.status_code == 200 and changed.content == data
+
+
 def test_only_the_slides_own_files_are_served(
     transfer_server: LiveTileServer, transfer_session: str
 ) -> None:
