@@ -18,19 +18,26 @@ from __future__ import annotations
 import contextlib
 import json
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from functools import partial
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponseBase, JsonResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header, http_date
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from pmacore.errors import BadRequest, SlideNotFound, TileServerError
 from pmacore.types import SlideFile
 from studio.auth import ais_authenticated
 from studio.forms import SlideForm, form_errors
-from studio.lib.file_stream import in_thread, range_not_satisfiable, requested_range
+from studio.lib.byte_ranges import Span
+from studio.lib.file_stream import (
+    in_thread,
+    range_not_satisfiable,
+    ranged_response,
+    requested_ranges,
+)
 from studio.lib.zip_stream import ZipMember, zip_chunks
 from studio.tileclient import get_client
 from studio.tileclient.calls import acall
@@ -74,29 +81,47 @@ async def download_slide(request: HttpRequest) -> HttpResponseBase:
 async def _single_file(
     request: HttpRequest, principal: RequestPrincipal, slide: str, file: SlideFile
 ) -> HttpResponseBase:
-    """The slide's one file as it is, or the byte range asked for."""
+    """The slide's one file as it is, or the byte ranges asked for."""
     name = relative_to_slide(file.path, slide)
+    modified = file.last_modified.timestamp()
     try:
-        span = requested_range(request, file.size, file.last_modified.timestamp())
+        spans = requested_ranges(request, file.size, modified)
     except ValueError:
         return range_not_satisfiable(file.size)
+    filename = name.rpartition("/")[2]
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    if spans is not None and len(spans) > 1:
+        # Each range is its own transfer/Download, made while the answer is sent.
+        session_id = await principal.aget()
+        read = partial(_read_span, session_id, slide, name)
+        return _as_download(
+            ranged_response(spans, file.size, modified, content_type, read), filename
+        )
+    # Opened before answering, so that a refusal is still an error answer.
+    span = spans[0] if spans else None
     download = await acall(
         principal, lambda client, sid: client.download_file(sid, slide, name, span)
     )
-    filename = name.rpartition("/")[2]
-    response = StreamingHttpResponse(
-        in_thread(download.chunks(), download.close),
-        status=206 if span else 200,
-        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+    response = ranged_response(
+        spans,
+        file.size,
+        modified,
+        content_type,
+        lambda _: in_thread(download.chunks(), download.close),
     )
     response._resource_closers.append(download.close)  # also if never read
-    first, last = span or (0, download.size - 1)
-    response["Content-Length"] = str(last - first + 1 if download.size else 0)
-    if span:
-        response["Content-Range"] = f"bytes {first}-{last}/{download.size}"
-    response["Accept-Ranges"] = "bytes"
-    response["Last-Modified"] = http_date(file.last_modified.timestamp())
     return _as_download(response, filename)
+
+
+def _read_span(session_id: str, slide: str, name: str, span: Span | None) -> AsyncIterator[bytes]:
+    def chunks() -> Iterator[bytes]:
+        download = get_client().download_file(session_id, slide, name, span)
+        try:
+            yield from download.chunks()
+        finally:
+            download.close()
+
+    return in_thread(chunks())
 
 
 def _as_download(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:

@@ -12,7 +12,7 @@ from django.http import HttpResponseBase
 from django.test import AsyncClient, Client
 from pytest_django.fixtures import Settings
 
-from tests.base import client_for, make_user, use_tile_server
+from tests.base import byterange_parts, client_for, make_user, use_tile_server
 from tests.live_server import LiveTileServer
 from tests.tileserver.transfer_fixtures import (
     DICOM,
@@ -70,6 +70,21 @@ async def test_a_single_file_slide_comes_in_byte_ranges(
     assert refused.status_code == 416 and refused["Content-Range"] == f"bytes */{size}"
     whole, everything = await fetch(owner_client, slide_path, Range="lines=1-2")
     assert whole.status_code == 200 and everything == data
+
+
+async def test_several_ranges_come_as_multipart_byteranges(
+    owner_client: Client, slides_dir: Path, slide_path: str
+) -> None:
+    data = (slides_dir / slide_path).read_bytes()
+    size = len(data)
+    response, body = await fetch(owner_client, slide_path, Range="bytes=0-99,5000-5999,-10")
+    assert response.status_code == 206
+    assert response["Content-Length"] == str(len(body))
+    assert byterange_parts(response["Content-Type"], body) == [
+        (f"bytes 0-99/{size}", data[:100]),
+        (f"bytes 5000-5999/{size}", data[5000:6000]),
+        (f"bytes {size - 10}-{size - 1}/{size}", data[-10:]),
+    ]
 
 
 async def test_if_range_gives_the_part_only_of_the_same_version(

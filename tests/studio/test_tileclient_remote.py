@@ -13,6 +13,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -257,3 +258,57 @@ def test_a_server_without_fingerprint_search_says_it_cannot(
     remote = RemoteClient(pma_core_without_fingerprint_search)
     with pytest.raises(NotSupported, match="cannot find a slide by its fingerprint"):
         remote.slides_by_fingerprint("any", "abc")
+
+
+FILE_BYTES = bytes(range(256)) * 4096  # 1 MiB: several chunks
+
+
+@pytest.fixture
+def server_ignoring_ranges() -> Iterator[str]:
+    """An HTTP server whose transfer/Download sends the whole file whatever Range asks, as
+    a server may."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(FILE_BYTES)))
+            self.end_headers()
+            self.wfile.write(FILE_BYTES)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/core/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_a_range_from_a_server_that_sends_everything_is_cut_out(
+    server_ignoring_ranges: str,
+) -> None:
+    remote = RemoteClient(server_ignoring_ranges)
+    span = (300_000, 900_000)
+    download = remote.download_file("any", "lab/a.svs", "a.svs", span)
+    try:
+        assert download.size == len(FILE_BYTES)
+        assert b"".join(download.chunks()) == FILE_BYTES[300_000:900_001]
+    finally:
+        download.close()
+
+
+def test_a_range_is_asked_of_the_tile_server(
+    remote: RemoteClient, session_id: str, slide: str, demo_slides_dir: Path
+) -> None:
+    data = (demo_slides_dir / slide).read_bytes()
+    name = slide.rpartition("/")[2]
+    download = remote.download_file(session_id, slide, name, (100, 199))
+    try:
+        assert download.size == len(data)
+        assert b"".join(download.chunks()) == data[100:200]
+    finally:
+        download.close()
