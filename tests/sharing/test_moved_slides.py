@@ -17,7 +17,10 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 
+from pmacore.types import AnnotationDraft
 from sharing.models import Share, ShareMove
+from studio.tileclient.calls import call
+from studio.tileclient.principals import OwnerPrincipal
 from tests.base import forget_everything_cached
 from tests.sharing.factory import OTHER_SLIDE, SLIDE, make_share, open_url
 
@@ -147,3 +150,35 @@ def test_a_grid_link_records_each_slides_fingerprint(owner_client: Client) -> No
     grid = {"rows": 1, "columns": 2, "sync": True, "cells": [SLIDE, OTHER_SLIDE]}
     share = create_link(owner_client, kind="grid", grid=json.dumps(grid))
     assert len(share.fingerprints) == 2 and share.fingerprints[0] != share.fingerprints[1]
+
+
+def test_a_links_annotations_come_along_with_a_moved_slide(
+    owner: AbstractUser, owner_client: Client, demo_slides_dir: Path, moving_slide: str
+) -> None:
+    draft = AnnotationDraft(geometry="POINT (10 20)", classification="Tumour")
+    call(OwnerPrincipal(owner.pk), lambda c, sid: c.save_annotations(sid, moving_slide, [draft]))
+    share = create_link(owner_client, kind="slide", slide=moving_slide, include_annotations="true")
+    moved_to = moving_slide.replace("/a/", "/e/")
+    move(demo_slides_dir, moving_slide, moved_to)
+
+    url = reverse("sharing:annotations", args=[share.token]) + "?slide=0"
+    answer = Client().get(url)
+    assert answer.status_code == 200
+    assert "Tumour" in answer.content.decode()
+    assert moved_to not in answer.content.decode()
+
+
+@pytest.mark.embedded_only
+def test_a_link_made_by_the_integrator_api_records_the_fingerprint(
+    owner: AbstractUser, moving_slide: str
+) -> None:
+    from tileserver.models import ApiSession
+
+    session_id = ApiSession.open_for(owner, caller="LIMS").session_id
+    answer = Client().post(
+        "/API/Share/CreateLinkForSlide",
+        {"sessionID": session_id, "pathOrUid": moving_slide},
+    )
+    assert answer.status_code == 200, answer.content
+    share = Share.objects.get()
+    assert share.path == moving_slide and len(share.fingerprints[0]) > 10
