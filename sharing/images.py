@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from asgiref.sync import sync_to_async
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from pmacore.errors import TileServerError
-from pmacore.types import SlideInfo
 from sharing.access import PasswordRequired, ShareGone, aget_share, check_real_location
 from sharing.lib.sizes import snap
 from sharing.models import Share
-from sharing.relocation import SlideMissing, found_again, is_gone
+from sharing.relocation import SlideMissing, alocated
 from studio.annotations import serve_annotations
 from studio.forms import ImageForm, SlideForm, form_errors
 from studio.lean import lean_route
@@ -33,7 +31,6 @@ from studio.serving import (
     text_response,
     tile_slide,
 )
-from studio.tileclient.calls import aslide_info
 from studio.tileclient.principals import OwnerPrincipal
 
 Serve = Callable[[Share, str], Awaitable[HttpResponse]]
@@ -52,7 +49,7 @@ async def _through_gate(request: HttpRequest, token: str, ref: str, serve: Serve
         path = share.slide_for(ref)
         assert path is not None  # the gate checked
         try:
-            path, info = await _slide(share, path)
+            path, info = await alocated(share, path)
         except TileServerError as e:
             # The tile server's message names the internal path: say less.
             message = "Not found." if e.status == 404 else "The slide cannot be shown now."
@@ -67,19 +64,6 @@ async def _through_gate(request: HttpRequest, token: str, ref: str, serve: Serve
     except Http404:
         return text_response(404, "Not found.")
     return await serve(share, path)
-
-
-async def _slide(share: Share, path: str) -> tuple[str, SlideInfo]:
-    """The slide's path and info; a slide of a slide or grid link that moved is found again
-    (relocation.py), a folder link's is not."""
-    owner = OwnerPrincipal(share.owner_id)
-    try:
-        return path, await aslide_info(owner, path)
-    except TileServerError as e:
-        if share.kind == Share.Kind.FOLDER or not is_gone(e):
-            raise
-    path = await sync_to_async(found_again)(share, path)
-    return path, await aslide_info(owner, path)
 
 
 @lean_route

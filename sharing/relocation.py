@@ -1,6 +1,7 @@
 """Slides of a link that moved: found again by fingerprint, and the link follows them.
 
-    path = found_again(share, path)   # the slide's new path, or raises SlideMissing
+    path, info = located(share, path)         # where the link's slide is now, and its info
+    path, info = await alocated(share, path)  # the same for the async image routes
 
 A slide or grid link records each slide's fingerprint when it is made. When a slide's path
 no longer names a slide, the tile server is asked, on behalf of the link's owner, where the
@@ -8,7 +9,8 @@ slides with that fingerprint are now. The nearest to the old path wins (same fol
 same file name), the link names it from then on (`do_follow`) and its owner sees the move in
 the shared-links panel. SlideMissing when it is found nowhere the owner can see, when the
 tile server cannot say (a PMA.core has no such call) or for a link made before fingerprints
-were recorded: the page then says that the slide was moved or removed. A search that found
+were recorded and not opened since (a page view records them, `do_note_fingerprint`): the
+page then says that the slide was moved or removed. A search that found
 nothing is not repeated for LOST_SECONDS (each may cost the tile server a walk of its
 folders).
 """
@@ -18,13 +20,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from asgiref.sync import sync_to_async
 from django.core.cache import cache
 
 from pmacore.errors import NotSupported, TileServerError
+from pmacore.types import SlideInfo
 from sharing.actions import do_follow
 from sharing.models import Share
 from studio.lib.paths import basename
-from studio.tileclient.calls import call, slide_info
+from studio.tileclient.calls import aslide_info, call, slide_info
 from studio.tileclient.principals import OwnerPrincipal
 
 LOST_SECONDS = 60
@@ -34,7 +38,32 @@ class SlideMissing(Exception):
     """A slide of the link is gone and was not found again."""
 
 
-def is_gone(error: TileServerError) -> bool:
+def located(share: Share, path: str) -> tuple[str, SlideInfo]:
+    """The path and info of the link's slide named `path`: found again if it moved (slide
+    and grid links; a folder link's slides are named by their place in the folder)."""
+    owner = OwnerPrincipal(share.owner_id)
+    try:
+        return path, slide_info(owner, path)
+    except TileServerError as e:
+        if share.kind == Share.Kind.FOLDER or not _is_gone(e):
+            raise
+    path = found_again(share, path)
+    return path, slide_info(owner, path)
+
+
+async def alocated(share: Share, path: str) -> tuple[str, SlideInfo]:
+    """`located` for async views."""
+    owner = OwnerPrincipal(share.owner_id)
+    try:
+        return path, await aslide_info(owner, path)
+    except TileServerError as e:
+        if share.kind == Share.Kind.FOLDER or not _is_gone(e):
+            raise
+    path = await sync_to_async(found_again)(share, path)
+    return path, await aslide_info(owner, path)
+
+
+def _is_gone(error: TileServerError) -> bool:
     """Whether a tile-server error says that a slide's path names nothing (any more)."""
     return error.status == 404
 

@@ -25,13 +25,12 @@ from sharing.folder_listing import leads_outside, visible_contents
 from sharing.forms import PasswordForm, QrForm, ShareFolderForm, ShareQueryForm
 from sharing.lib.qr import qr_png, qr_svg
 from sharing.models import Share, ShareAccess
-from sharing.relocation import SlideMissing, found_again, is_gone
+from sharing.relocation import SlideMissing, located
 from studio.error_pages import tile_server_error_page
 from studio.forms import SlideForm
 from studio.lib import throttle
 from studio.lib.paths import basename, breadcrumbs
 from studio.lib.throttle import client_address
-from studio.tileclient.calls import slide_info
 from studio.tileclient.principals import OwnerPrincipal
 from studio.viewer_data import THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH, viewer_data
 
@@ -243,9 +242,8 @@ def _viewer_page(
     sync: bool,
     embed: bool,
 ) -> HttpResponse:
-    owner = OwnerPrincipal(share.owner_id)
     try:
-        cells = [_viewer_cell(share, owner, ref) for ref in refs]
+        cells = [_viewer_cell(share, ref) for ref in refs]
     except SlideMissing:
         return _slide_missing_page(request, share, embed)
     except TileServerError as e:
@@ -284,16 +282,10 @@ def _slide_missing_page(request: HttpRequest, share: Share, embed: bool) -> Http
     return render(request, "sharing/slide_missing.html", context, status=404)
 
 
-def _viewer_cell(share: Share, owner: OwnerPrincipal, ref: str) -> dict[str, object]:
+def _viewer_cell(share: Share, ref: str) -> dict[str, object]:
     path = share.slide_for(ref)
     assert path is not None  # the gate checked
-    try:
-        info = slide_info(owner, path)
-    except TileServerError as e:
-        if share.kind == Share.Kind.FOLDER or not is_gone(e):
-            raise
-        path = found_again(share, path)  # moved or renamed: the link follows it
-        info = slide_info(owner, path)
+    path, info = located(share, path)  # moved or renamed: the link follows it
     if share.kind != Share.Kind.FOLDER:
         do_note_fingerprint(share, path, info.fingerprint)
     check_real_location(share, info)
