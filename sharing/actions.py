@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.db.models import QuerySet
 
 from sharing.access import forget_share
-from sharing.models import KEEP, Share, _Keep
+from sharing.models import KEEP, Share, ShareMove, _Keep
 
 
 def create_share(
@@ -22,6 +23,7 @@ def create_share(
     kind: str,
     path: str = "",
     grid: dict[str, Any] | None = None,
+    fingerprints: list[str] | None = None,
     password: str = "",
     expires_at: datetime | None = None,
     include_annotations: bool = False,
@@ -34,6 +36,7 @@ def create_share(
         kind=kind,
         path=path,
         grid=grid or {},
+        fingerprints=fingerprints or [],
         expires_at=expires_at,
         include_annotations=include_annotations,
         include_label_and_macro=include_label_and_macro,
@@ -71,6 +74,35 @@ def do_recycle(
     fresh = share.recycle(expires_at=expires_at, password=password)
     forget_share(share.token)
     return fresh
+
+
+def do_follow(share: Share, old_path: str, new_path: str) -> None:
+    """The link names `new_path` wherever it named `old_path`: its slide moved there. Done
+    once however many requests find the move at the same time; the owner sees a ShareMove."""
+    with transaction.atomic():
+        current = Share.objects.select_for_update().filter(pk=share.pk).first()
+        if current is None or old_path not in current.slide_paths:
+            return
+        if current.kind == Share.Kind.SLIDE:
+            current.path = new_path
+        else:
+            slides = [new_path if path == old_path else path for path in current.slide_paths]
+            current.grid = {**current.grid, "slides": slides}
+        current.save(update_fields=["path", "grid"])
+        ShareMove.objects.create(share=current, old_path=old_path, new_path=new_path)
+    forget_share(share.token)
+
+
+def do_note_fingerprint(share: Share, path: str, fingerprint: str) -> None:
+    """Record the fingerprint the slide at `path` has now, if the link does not have it (a
+    link made before fingerprints were recorded, or a slide rescanned in place)."""
+    paths = share.slide_paths
+    fingerprints = [share.fingerprint_of(i) for i in range(len(paths))]
+    noted = [fingerprint if p == path else f for p, f in zip(paths, fingerprints, strict=True)]
+    if noted != share.fingerprints:
+        Share.objects.filter(pk=share.pk).update(fingerprints=noted)
+        share.fingerprints = noted
+        forget_share(share.token)
 
 
 def _update(shares: QuerySet[Share], **changes: Any) -> int:

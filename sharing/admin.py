@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from sharing.actions import do_delete, do_reactivate, do_suspend
@@ -53,6 +53,7 @@ class ShareAdmin(admin.ModelAdmin):
         "visits",
         "last_visit",
         "access_log",
+        "moves",
     ]
     fieldsets = [
         (None, {"fields": ["owner", "kind", "path", "grid", "label"]}),
@@ -71,7 +72,7 @@ class ShareAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Use", {"fields": ["created", "visits", "last_visit", "access_log"]}),
+        ("Use", {"fields": ["created", "visits", "last_visit", "access_log", "moves"]}),
     ]
 
     @admin.display(description="state")
@@ -89,6 +90,20 @@ class ShareAdmin(admin.ModelAdmin):
         url = reverse("admin:sharing_shareaccess_changelist")
         query = urlencode({"share__id__exact": share.pk})
         return format_html('<a href="{}?{}">{} entries</a>', url, query, share.accesses.count())
+
+    @admin.display(description="slides moved")
+    def moves(self, share: Share) -> str:
+        """Where the link's slides moved and the link followed them (relocation.py)."""
+        if share.pk is None or not share.moves.exists():
+            return "-"
+        return format_html_join(
+            format_html("<br>"),
+            "{}: {} → {}",
+            (
+                (f"{move.moved_on:%Y-%m-%d %H:%M}", move.old_path, move.new_path)
+                for move in share.moves.all()
+            ),
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Share]) -> None:
         do_delete(queryset)

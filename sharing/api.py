@@ -177,8 +177,8 @@ def _save(user: AbstractBaseUser, data: dict[str, Any], **target: Any) -> Share:
 @endpoint
 def create_link_for_slide(creator: Principal, user: AbstractBaseUser, params: Params) -> Share:
     data = _valid(SlideLinkForm, params)
-    path = catalog.slide_path(creator, data["path_or_uid"])
-    return _save(user, data, kind=Share.Kind.SLIDE, path=path)
+    paths, fingerprints = catalog.slides(creator, [data["path_or_uid"]])
+    return _save(user, data, kind=Share.Kind.SLIDE, path=paths[0], fingerprints=fingerprints)
 
 
 @endpoint
@@ -191,11 +191,11 @@ def create_link_for_folder(creator: Principal, user: AbstractBaseUser, params: P
 @endpoint
 def create_link_for_grid(creator: Principal, user: AbstractBaseUser, params: Params) -> Share:
     data = _valid(GridLinkForm, params)
-    slides = [catalog.slide_path(creator, ref) for ref in data["path_or_uids"]]
+    slides, fingerprints = catalog.slides(creator, data["path_or_uids"])
     grid = {
         "slides": slides,
         "rows": data["rows"],
         "columns": data["columns"],
         "sync": data["sync"],
     }
-    return _save(user, data, kind=Share.Kind.GRID, grid=grid)
+    return _save(user, data, kind=Share.Kind.GRID, grid=grid, fingerprints=fingerprints)

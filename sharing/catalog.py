@@ -12,9 +12,11 @@ from studio.tileclient.calls import call, slide_info
 from studio.tileclient.principals import Principal
 
 
-def slide_path(creator: Principal, path_or_uid: str) -> str:
-    """The virtual path of an existing slide given by path or UID."""
-    return slide_info(creator, path_or_uid).path
+def slides(creator: Principal, paths_or_uids: list[str]) -> tuple[list[str], list[str]]:
+    """The virtual paths of existing slides given by path or UID, and their fingerprints
+    (by which a link finds a slide again after it moved)."""
+    infos = [slide_info(creator, ref) for ref in paths_or_uids]
+    return [info.path for info in infos], [info.fingerprint for info in infos]
 
 
 def check_folder(creator: Principal, path: str) -> None:

@@ -19,6 +19,7 @@ from pmacore.errors import TileServerError
 from sharing.access import PasswordRequired, ShareGone, aget_share, check_real_location
 from sharing.lib.sizes import snap
 from sharing.models import Share
+from sharing.relocation import SlideMissing, alocated
 from studio.annotations import serve_annotations
 from studio.forms import ImageForm, SlideForm, form_errors
 from studio.lean import lean_route
@@ -30,7 +31,6 @@ from studio.serving import (
     text_response,
     tile_slide,
 )
-from studio.tileclient.calls import aslide_info
 from studio.tileclient.principals import OwnerPrincipal
 
 Serve = Callable[[Share, str], Awaitable[HttpResponse]]
@@ -49,11 +49,13 @@ async def _through_gate(request: HttpRequest, token: str, ref: str, serve: Serve
         path = share.slide_for(ref)
         assert path is not None  # the gate checked
         try:
-            info = await aslide_info(OwnerPrincipal(share.owner_id), path)
+            path, info = await alocated(share, path)
         except TileServerError as e:
             # The tile server's message names the internal path: say less.
             message = "Not found." if e.status == 404 else "The slide cannot be shown now."
             return text_response(e.status, message)
+        except SlideMissing:
+            return text_response(404, "The slide was moved or removed.")
         check_real_location(share, info)
     except ShareGone as gone:
         return text_response(410, gone.title)

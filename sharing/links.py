@@ -73,9 +73,10 @@ def _resolved(creator: Principal, target: dict[str, Any]) -> dict[str, Any]:
         catalog.check_folder(creator, target["path"])
         return target
     if target["kind"] == Share.Kind.SLIDE:
-        return {**target, "path": catalog.slide_path(creator, target["path"])}
-    slides = [catalog.slide_path(creator, path) for path in target["grid"]["slides"]]
-    return {**target, "grid": {**target["grid"], "slides": slides}}
+        paths, fingerprints = catalog.slides(creator, [target["path"]])
+        return {**target, "path": paths[0], "fingerprints": fingerprints}
+    slides, fingerprints = catalog.slides(creator, target["grid"]["slides"])
+    return {**target, "grid": {**target["grid"], "slides": slides}, "fingerprints": fingerprints}
 
 
 def link_json(request: HttpRequest, share: Share) -> dict[str, Any]:
@@ -165,6 +166,7 @@ def _render_list(request: HttpRequest, filters: LinkFilterForm) -> HttpResponse:
 def _panel_context(request: HttpRequest, filters: LinkFilterForm) -> dict[str, Any]:
     now = timezone.now()
     shares = _filtered(Share.objects.owned_by(request.user), filters.cleaned_data, now)
+    shares = shares.prefetch_related("moves")
     rows = [
         {"share": share, "state": share.state_at(now), "url": share_url(request, share)}
         for share in shares

@@ -65,7 +65,8 @@ class Share(models.Model):
     """A link that shows one slide, the slides of one folder, or a grid of slides.
 
     `path` is the slide or folder path (empty for a grid); a grid keeps
-    `{"slides": [...], "rows": r, "columns": c, "sync": bool}` in `grid`.
+    `{"slides": [...], "rows": r, "columns": c, "sync": bool}` in `grid`. When a slide of a
+    slide or grid link has moved, the link follows it there and a `ShareMove` says so.
     Expiry wins over suspension: a suspended link that has expired is expired.
     """
 
@@ -85,6 +86,9 @@ class Share(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     path = models.CharField(max_length=1024, blank=True)
     grid = models.JSONField(default=dict, blank=True)
+    # The fingerprint of each slide of `slide_paths` when the link was made ("" unknown): a
+    # slide moved or renamed inside the slides root is found again by it (relocation.py).
+    fingerprints = models.JSONField(default=list, blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     password = models.CharField(max_length=128, blank=True, help_text="Password hash.")
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -119,6 +123,11 @@ class Share(models.Model):
         if self.kind == Share.Kind.GRID:
             return list(self.grid.get("slides", []))
         return []
+
+    def fingerprint_of(self, index: int) -> str:
+        """The fingerprint the slide at `slide_paths[index]` had when the link was made."""
+        fingerprints = self.fingerprints if isinstance(self.fingerprints, list) else []
+        return str(fingerprints[index] or "") if index < len(fingerprints) else ""
 
     def target_display(self, limit: int = 60) -> str:
         if self.kind == Share.Kind.GRID:
@@ -179,6 +188,13 @@ class Share(models.Model):
             problem = grid_problem(self.grid)
             if problem:
                 raise ValidationError({"grid": problem})
+        if self.fingerprints and (
+            self.kind == Share.Kind.FOLDER
+            or not isinstance(self.fingerprints, list)
+            or len(self.fingerprints) != len(self.slide_paths)
+            or not all(isinstance(f, str) and len(f) <= 64 for f in self.fingerprints)
+        ):
+            raise ValidationError({"fingerprints": "One fingerprint per slide of the link."})
 
     # -- state ------------------------------------------------------------------------
 
@@ -240,6 +256,7 @@ class Share(models.Model):
             kind=self.kind,
             path=self.path,
             grid=self.grid,
+            fingerprints=self.fingerprints,
             password=self.password,
             expires_at=self.expires_at,
             include_annotations=self.include_annotations,
@@ -306,3 +323,19 @@ class ShareAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.time:%Y-%m-%d %H:%M}"
+
+
+class ShareMove(models.Model):
+    """A slide of a link found again elsewhere (moved or renamed): the link now shows it at
+    `new_path`. Its owner sees these in the shared-links panel."""
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="moves")
+    old_path = models.CharField(max_length=1024)
+    new_path = models.CharField(max_length=1024)
+    moved_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-moved_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.new_path}"

@@ -19,17 +19,18 @@ from sharing.access import (
     get_share,
     unlock,
 )
+from sharing.actions import do_note_fingerprint
 from sharing.decorators import embeddable
 from sharing.folder_listing import leads_outside, visible_contents
 from sharing.forms import PasswordForm, QrForm, ShareFolderForm, ShareQueryForm
 from sharing.lib.qr import qr_png, qr_svg
 from sharing.models import Share, ShareAccess
+from sharing.relocation import SlideMissing, located
 from studio.error_pages import tile_server_error_page
 from studio.forms import SlideForm
 from studio.lib import throttle
 from studio.lib.paths import basename, breadcrumbs
 from studio.lib.throttle import client_address
-from studio.tileclient.calls import slide_info
 from studio.tileclient.principals import OwnerPrincipal
 from studio.viewer_data import THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH, viewer_data
 
@@ -241,9 +242,10 @@ def _viewer_page(
     sync: bool,
     embed: bool,
 ) -> HttpResponse:
-    owner = OwnerPrincipal(share.owner_id)
     try:
-        cells = [_viewer_cell(share, owner, ref) for ref in refs]
+        cells = [_viewer_cell(share, ref) for ref in refs]
+    except SlideMissing:
+        return _slide_missing_page(request, share, embed)
     except TileServerError as e:
         if e.status == 404:
             raise Http404("A shared slide is gone.") from None
@@ -275,10 +277,17 @@ def _viewer_page(
     return response
 
 
-def _viewer_cell(share: Share, owner: OwnerPrincipal, ref: str) -> dict[str, object]:
+def _slide_missing_page(request: HttpRequest, share: Share, embed: bool) -> HttpResponse:
+    context = {"share": share, "embed": embed}
+    return render(request, "sharing/slide_missing.html", context, status=404)
+
+
+def _viewer_cell(share: Share, ref: str) -> dict[str, object]:
     path = share.slide_for(ref)
     assert path is not None  # the gate checked
-    info = slide_info(owner, path)
+    path, info = located(share, path)  # moved or renamed: the link follows it
+    if share.kind != Share.Kind.FOLDER:
+        do_note_fingerprint(share, path, info.fingerprint)
     check_real_location(share, info)
     data = viewer_data(path, info)
     data["path"] = ref  # never the internal path

@@ -182,3 +182,18 @@ def annotated_slide(slide_path: str) -> Iterator[str]:
     clear_annotations(slide_path)
     yield slide_path
     clear_annotations(slide_path)
+
+
+def byterange_parts(content_type: str, body: bytes) -> list[tuple[str, bytes]]:
+    """(Content-Range, bytes) of each part of a multipart/byteranges answer."""
+    assert content_type.startswith("multipart/byteranges; boundary=")
+    boundary = content_type.rpartition("boundary=")[2].encode()
+    parts = body.split(b"--" + boundary)
+    assert parts[0] == b"" and parts[-1] == b"--\r\n"
+    found = []
+    for part in parts[1:-1]:
+        head, _, data = part.partition(b"\r\n\r\n")
+        assert data.endswith(b"\r\n")
+        headers = dict(line.split(": ", 1) for line in head.decode().strip().split("\r\n"))
+        found.append((headers["Content-Range"], data[:-2]))
+    return found

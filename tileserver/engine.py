@@ -26,6 +26,7 @@ from pmacore.errors import AssociatedImageNotFound, BadRequest, SlideNotFound
 from pmacore.types import EncodedImage, SlideFile, SlideInfo
 from tileserver import slides as slide_io
 from tileserver.lib import paths
+from tileserver.lib.dicom_series import one_per_series
 from tileserver.slides import TILE_SIZE, OpenedSlide, TileSource
 
 __all__ = [
@@ -105,7 +106,8 @@ def _entries(root: Path, real: Path) -> tuple[list[str], list[str]]:
     # An MRXS slide's data folder is part of the slide, not a folder to browse.
     mrxs_stems = {os.path.splitext(name)[0] for name in files if name.lower().endswith(".mrxs")}
     folders = [name for name in folders if name not in mrxs_stems]
-    return folders, files
+    # A DICOM series is one slide however many files (instances) it has.
+    return folders, one_per_series(real, files)
 
 
 def root_directories() -> list[str]:

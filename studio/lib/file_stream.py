@@ -1,46 +1,76 @@
-"""Files sent to a client as a stream: Content-Length always, one byte range on request.
+"""Files sent to a client as a stream: Content-Length always, byte ranges on request.
 
 Django's FileResponse reads a plain file synchronously, and under ASGI it then collects the
 whole file in memory before sending it (with a warning). These answers read in chunks on a
 worker thread instead, so a slide of several gigabytes goes out at constant memory.
-A `Range: bytes=a-b` header (one range; suffix and open-ended forms too) gets 206 with
-Content-Range; a range past the end gets 416.
+A `Range: bytes=a-b` header (suffix and open-ended forms too) gets 206 with Content-Range;
+several ranges get 206 multipart/byteranges (studio/lib/byte_ranges.py); ranges all past
+the end get 416. With `If-Range`, only while the file still has that Last-Modified date
+(there is no ETag to compare): else the whole file, 200.
 """
 
 from __future__ import annotations
 
 import asyncio
 import mimetypes
-import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header, http_date
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
+
+from studio.lib.byte_ranges import Multipart, Span, byte_ranges
 
 CHUNK_BYTES = 1024 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# The bytes of one span of the file (None: all of it).
+ReadSpan = Callable[[Span | None], AsyncIterator[bytes]]
 
 
-def byte_range(header: str, size: int) -> tuple[int, int] | None:
-    """(first, last) byte of a single `Range` header, None to send everything; ValueError
-    when the range cannot be satisfied."""
-    match = _RANGE.match(header.replace(" ", ""))
-    if match is None:
-        return None  # several ranges or another unit: answer with the whole file (allowed)
-    first, last = match.groups()
-    if not first and not last:
-        return None
-    if not first:  # the last N bytes
-        count = int(last)
-        if count == 0 or size == 0:
-            raise ValueError("empty suffix range")
-        return max(0, size - count), size - 1
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or end < start:
-        raise ValueError("range outside the file")
-    return start, end
+def requested_ranges(request: HttpRequest, size: int, modified: float) -> list[Span] | None:
+    """`byte_ranges` of the request's Range header, unless an If-Range header names another
+    version of the file than the one last modified at `modified` (a Unix time)."""
+    if_range = request.headers.get("If-Range", "").strip()
+    if if_range and parse_http_date_safe(if_range) != int(modified):
+        return None  # an entity tag (we give none) or another date: send everything
+    return byte_ranges(request.headers.get("Range", ""), size)
+
+
+def range_not_satisfiable(size: int) -> HttpResponse:
+    refused = HttpResponse(status=416)
+    refused["Content-Range"] = f"bytes */{size}"
+    return refused
+
+
+def ranged_response(
+    spans: list[Span] | None, size: int, modified: float, content_type: str, read: ReadSpan
+) -> StreamingHttpResponse:
+    """200 with the whole file (`spans` None), 206 with one range, or 206 with several as
+    multipart/byteranges; `read` gives each span's bytes."""
+    headers = {"Accept-Ranges": "bytes", "Last-Modified": http_date(modified)}
+    if spans is None:
+        body, status, length = read(None), 200, size
+    elif len(spans) == 1:
+        ((first, last),) = spans
+        body, status, length = read(spans[0]), 206, last - first + 1
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    else:
+        framing = Multipart(spans, size, content_type)
+        body, status, length = _parts(framing, spans, read), 206, framing.length
+        content_type = framing.content_type
+    response = StreamingHttpResponse(body, status=status, content_type=content_type)
+    response["Content-Length"] = str(length)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+async def _parts(framing: Multipart, spans: list[Span], read: ReadSpan) -> AsyncIterator[bytes]:
+    for head, span in zip(framing.heads, spans, strict=True):
+        yield head
+        async for chunk in read(span):
+            yield chunk
+        yield b"\r\n"
+    yield framing.tail
 
 
 async def read_chunks(
@@ -84,27 +114,24 @@ async def _nothing() -> AsyncIterator[bytes]:
 def file_response(
     request: HttpRequest, path: Path, *, filename: str, attachment: bool = True
 ) -> HttpResponse | StreamingHttpResponse:
-    """The file (or the asked range of it) as a download named `filename`."""
+    """The file (or the asked ranges of it) as a download named `filename`."""
     stat = path.stat()
     size = stat.st_size
     try:
-        span = byte_range(request.headers.get("Range", ""), size)
+        spans = requested_ranges(request, size, stat.st_mtime)
     except ValueError:
-        refused = HttpResponse(status=416)
-        refused["Content-Range"] = f"bytes */{size}"
-        return refused
-    start, end = span if span is not None else (0, size - 1)
-    length = end - start + 1 if size else 0
+        return range_not_satisfiable(size)
+
+    def read(span: Span | None) -> AsyncIterator[bytes]:
+        if not size:
+            return _nothing()
+        first, last = span or (0, size - 1)
+        return read_chunks(path, first, last - first + 1)
+
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    body = _nothing() if request.method == "HEAD" else read_chunks(path, start, length)
-    response = StreamingHttpResponse(
-        body, status=206 if span is not None else 200, content_type=content_type
-    )
-    response["Content-Length"] = str(length)
-    response["Accept-Ranges"] = "bytes"
-    response["Last-Modified"] = http_date(stat.st_mtime)
-    if span is not None:
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response = ranged_response(spans, size, stat.st_mtime, content_type, read)
+    if request.method == "HEAD":
+        response.streaming_content = _nothing()
     disposition = content_disposition_header(attachment, filename)
     if disposition:
         response["Content-Disposition"] = disposition

@@ -23,7 +23,7 @@ from pmacore.types import (
     SlideFile,
     SlideInfo,
 )
-from studio.tileclient.transfer import FileDownload
+from studio.tileclient.transfer import FileDownload, Span
 
 
 class TileClient(Protocol):
@@ -71,6 +71,11 @@ class TileClient(Protocol):
 
     def slide_info(self, session_id: str, path_or_uid: str) -> SlideInfo: ...
 
+    def slides_by_fingerprint(self, session_id: str, fingerprint: str) -> list[str]:
+        """Where the slides with this fingerprint are now (a moved or renamed slide found
+        again); [] when none is. NotSupported when the tile server cannot say (a PMA.core)."""
+        ...
+
     def barcode_text(self, session_id: str, path_or_uid: str) -> str:
         """The text of the label's barcode; "" when the slide has none."""
         ...
@@ -103,9 +108,12 @@ class TileClient(Protocol):
         """Every file of the slide (`getfilenames`), the main file first."""
         ...
 
-    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> FileDownload:
+    def download_file(
+        self, session_id: str, path_or_uid: str, relative: str, span: Span | None = None
+    ) -> FileDownload:
         """One file of the slide (`transfer/Download`), named relative to the slide's folder
-        as `relative_to_slide` gives it; the caller closes it."""
+        as `relative_to_slide` gives it, whole or the bytes of `span` (which the caller has
+        checked against the file's size); the caller closes it."""
         ...
 
     def upload_start(self, session_id: str, folder: str, files: Sequence[tuple[str, int]]) -> int:

@@ -24,9 +24,9 @@ from pmacore.types import (
     SlideFile,
     SlideInfo,
 )
-from studio.tileclient.transfer import LocalFileDownload
+from studio.tileclient.transfer import LocalFileDownload, Span
 from tileserver import annotations as annotation_store
-from tileserver import engine, regions, uploads
+from tileserver import engine, regions, relocation, uploads
 from tileserver.api import dispatch as api
 from tileserver.models import ApiSession
 
@@ -98,6 +98,10 @@ class EmbeddedClient:
         self.check_session(session_id)
         return engine.slide_info(path_or_uid)
 
+    def slides_by_fingerprint(self, session_id: str, fingerprint: str) -> list[str]:
+        self.check_session(session_id)
+        return relocation.slides_with_fingerprint(fingerprint)
+
     def barcode_text(self, session_id: str, path_or_uid: str) -> str:
         self.check_session(session_id)
         return engine.barcode_text(path_or_uid)
@@ -137,9 +141,11 @@ class EmbeddedClient:
         self.check_session(session_id)
         return engine.slide_files(path_or_uid)
 
-    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> LocalFileDownload:
+    def download_file(
+        self, session_id: str, path_or_uid: str, relative: str, span: Span | None = None
+    ) -> LocalFileDownload:
         self.check_session(session_id)
-        return LocalFileDownload(relative, engine.slide_member(path_or_uid, relative))
+        return LocalFileDownload(relative, engine.slide_member(path_or_uid, relative), span)
 
     def upload_start(self, session_id: str, folder: str, files: Sequence[tuple[str, int]]) -> int:
         announced = [{"path": path, "length": length} for path, length in files]

@@ -18,6 +18,7 @@ import io
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO
@@ -55,7 +56,7 @@ from pmacore.types import (
 from pmacore.wire import normalise_endpoint, parse_pma_date, slide_info_from_wire
 from studio.lib.blocking import run_blocking
 from studio.tileclient.remote_transfer import is_transfer, pass_transfer
-from studio.tileclient.transfer import RemoteFileDownload
+from studio.tileclient.transfer import RemoteFileDownload, Span
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ SESSION_OWNER_SECONDS = 8 * 3600
 DEFAULT_HEADERS = {"Accept": "application/json", "User-Agent": "SlideStudio"}
 # Headers of a tile server's answer that `/core/` passes on (with body, status, type).
 UPLOAD_CHUNK_BYTES = 1024 * 1024
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 FORWARDED_HEADERS = ("Content-Length", "Content-Disposition", "ETag", "Cache-Control")
 
 
@@ -209,6 +211,17 @@ class RemoteClient:
             raise BadAnswer("The tile server sent no fingerprint for this slide.")
         return slide_info_from_wire(data, fingerprint)
 
+    def slides_by_fingerprint(self, session_id: str, fingerprint: str) -> list[str]:
+        # This project's tile server answers it; a PMA.core knows no such method.
+        params = {"sessionID": session_id, "fingerprint": fingerprint}
+        try:
+            return self._strings("api/json/GetSlidesByFingerprint", params)
+        except TileServerError as e:
+            # Unknown methods: 404/405/501, an error object, or an answer that is no list.
+            if isinstance(e, BadAnswer) or e.status in (404, 405, 501):
+                raise NotSupported(f"{self.name} cannot find a slide by its fingerprint.") from e
+            raise
+
     def barcode_text(self, session_id: str, path_or_uid: str) -> str:
         params = {"sessionID": session_id, "pathOrUid": path_or_uid}
         text = self._json("GET", "api/json/GetBarcodeText", params, empty=None)
@@ -252,18 +265,21 @@ class RemoteClient:
         except (TypeError, KeyError, ValueError):
             raise BadAnswer("The tile server's list of a slide's files is unreadable.") from None
 
-    def download_file(self, session_id: str, path_or_uid: str, relative: str) -> RemoteFileDownload:
+    def download_file(
+        self, session_id: str, path_or_uid: str, relative: str, span: Span | None = None
+    ) -> RemoteFileDownload:
         params = {"sessionId": session_id, "image": path_or_uid, "path": relative}
         url = self._path + "transfer/Download/?" + urlencode(params)
+        headers = {**DEFAULT_HEADERS, **({"Range": f"bytes={span[0]}-{span[1]}"} if span else {})}
         try:
             response = self._pool.urlopen(
-                "GET", url, headers=DEFAULT_HEADERS, retries=False, preload_content=False
+                "GET", url, headers=headers, retries=False, preload_content=False
             )
         except ReadTimeoutError:
             raise Unavailable(f"{self.name} did not answer in time.") from None
         except HTTPError:
             raise Unavailable(f"{self.name} cannot be reached.") from None
-        if response.status != 200:
+        if response.status not in (200, 206):
             data = response.read()
             response.release_conn()
             self._refuse_errors(_json_or_none(data), response.status)
@@ -271,7 +287,13 @@ class RemoteClient:
         if not length.isdigit():
             response.release_conn()
             raise BadAnswer(f"{self.name} sent a file without its length.")
-        return RemoteFileDownload(relative, response, int(length))
+        if response.status == 200:  # the whole file, asked for or not
+            return RemoteFileDownload(relative, response, int(length), span, span[0] if span else 0)
+        answered = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", "").strip())
+        if span is None or answered is None or tuple(map(int, answered.groups()[:2])) != span:
+            response.release_conn()
+            raise BadAnswer(f"{self.name} sent another part of the file than the one asked for.")
+        return RemoteFileDownload(relative, response, int(answered.group(3)), span)
 
     def upload_start(self, session_id: str, folder: str, files: Sequence[tuple[str, int]]) -> int:
         body = {

@@ -1,5 +1,6 @@
 """What the tile-server client hands back for transfers: a file of a slide being read
-(from disk, or from a remote server's `transfer/Download`), chunk by chunk.
+(from disk, or from a remote server's `transfer/Download`), chunk by chunk, whole or one
+byte range of it (`span`: first and last byte, inclusive).
 
 The chunks are read blocking; async views pull them one at a time on a worker thread
 (studio/lib/file_stream.py), never on the tile pool, which a long download would block.
@@ -14,11 +15,13 @@ from typing import Protocol
 import urllib3
 
 CHUNK_BYTES = 1024 * 1024
+Span = tuple[int, int]
 
 
 class FileDownload(Protocol):
     name: str  # the file's path relative to the slide's folder ("slide/Data0000.dat")
-    size: int
+    size: int  # of the whole file
+    span: Span | None  # the bytes `chunks` gives; None: all of them
 
     def chunks(self) -> Iterator[bytes]: ...
 
@@ -26,14 +29,22 @@ class FileDownload(Protocol):
 
 
 class LocalFileDownload:
-    def __init__(self, name: str, path: Path) -> None:
+    def __init__(self, name: str, path: Path, span: Span | None = None) -> None:
         self.name = name
         self.path = path
         self.size = path.stat().st_size
+        self.span = span
 
     def chunks(self) -> Iterator[bytes]:
+        start, left = (self.span[0], self.span[1] - self.span[0] + 1) if self.span else (0, None)
         with self.path.open("rb") as handle:
-            while chunk := handle.read(CHUNK_BYTES):
+            handle.seek(start)
+            while left is None or left > 0:
+                chunk = handle.read(CHUNK_BYTES if left is None else min(CHUNK_BYTES, left))
+                if not chunk:
+                    break
+                if left is not None:
+                    left -= len(chunk)
                 yield chunk
 
     def close(self) -> None:
@@ -41,13 +52,36 @@ class LocalFileDownload:
 
 
 class RemoteFileDownload:
-    def __init__(self, name: str, response: urllib3.BaseHTTPResponse, size: int) -> None:
+    """`skip` bytes of the answer are dropped first (a server that sent the whole file when
+    asked for a range); then the span's bytes, or everything."""
+
+    def __init__(
+        self,
+        name: str,
+        response: urllib3.BaseHTTPResponse,
+        size: int,
+        span: Span | None = None,
+        skip: int = 0,
+    ) -> None:
         self.name = name
         self.response = response
         self.size = size
+        self.span = span
+        self.skip = skip
 
     def chunks(self) -> Iterator[bytes]:
-        yield from self.response.stream(CHUNK_BYTES)
+        skip = self.skip
+        left = self.span[1] - self.span[0] + 1 if self.span else None
+        for chunk in self.response.stream(CHUNK_BYTES):
+            if skip:
+                chunk, skip = chunk[skip:], max(0, skip - len(chunk))
+            if left is not None:
+                chunk = chunk[:left]
+                left -= len(chunk)
+            if chunk:
+                yield chunk
+            if left == 0:
+                break
 
     def close(self) -> None:
         self.response.release_conn()

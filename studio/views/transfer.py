@@ -1,8 +1,10 @@
 """Getting slides out of (and into) the tile server from the browser, through the
 tile-server client, so that it works alike with the embedded server and a remote one.
 
-`GET /slides/download/?slide=PATH`: a slide of one file as it is; a slide of several
-(an MRXS and its data folder, a DICOM series) as a zip streamed while it is made.
+`GET /slides/download/?slide=PATH`: a slide of one file as it is, with Last-Modified and
+one byte range on request (`Range`, `If-Range`; 206, or 416 for a range outside the file);
+a slide of several (an MRXS and its data folder, a DICOM series) as a zip streamed while it
+is made (no ranges: the zip does not exist before).
 
 Uploads (static/panels/js/upload.js drives them), JSON answers, errors as `{"error"}`:
 - `POST /slides/upload/` `{"folder", "files": [{"path", "length"}]}` (main file first)
@@ -16,7 +18,8 @@ from __future__ import annotations
 import contextlib
 import json
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from functools import partial
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
@@ -28,7 +31,13 @@ from pmacore.errors import BadRequest, SlideNotFound, TileServerError
 from pmacore.types import SlideFile
 from studio.auth import ais_authenticated
 from studio.forms import SlideForm, form_errors
-from studio.lib.file_stream import in_thread
+from studio.lib.byte_ranges import Span
+from studio.lib.file_stream import (
+    in_thread,
+    range_not_satisfiable,
+    ranged_response,
+    requested_ranges,
+)
 from studio.lib.zip_stream import ZipMember, zip_chunks
 from studio.tileclient import get_client
 from studio.tileclient.calls import acall
@@ -54,31 +63,68 @@ async def download_slide(request: HttpRequest) -> HttpResponseBase:
         if not files:
             raise SlideNotFound(f"There is no slide at {slide!r}.")
         if len(files) == 1:
-            name = relative_to_slide(files[0].path, slide)
-            download = await acall(
-                principal, lambda client, sid: client.download_file(sid, slide, name)
-            )
+            return await _single_file(request, principal, slide, files[0])
         session_id = await principal.aget()
     except TileServerError as e:
         return error(e.status, e.message)
-    if len(files) == 1:
-        filename = name.rpartition("/")[2]
-        response = StreamingHttpResponse(
-            in_thread(download.chunks(), download.close),
-            content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+    archive = zip_chunks([_zip_member(session_id, slide, file) for file in files])
+
+    def close() -> None:
+        with contextlib.suppress(ValueError):  # still running on its thread: let it be
+            archive.close()
+
+    response = StreamingHttpResponse(in_thread(archive, close), content_type="application/zip")
+    response._resource_closers.append(close)  # also if never read
+    return _as_download(response, slide.rpartition("/")[2].rpartition(".")[0] + ".zip")
+
+
+async def _single_file(
+    request: HttpRequest, principal: RequestPrincipal, slide: str, file: SlideFile
+) -> HttpResponseBase:
+    """The slide's one file as it is, or the byte ranges asked for."""
+    name = relative_to_slide(file.path, slide)
+    modified = file.last_modified.timestamp()
+    try:
+        spans = requested_ranges(request, file.size, modified)
+    except ValueError:
+        return range_not_satisfiable(file.size)
+    filename = name.rpartition("/")[2]
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    if spans is not None and len(spans) > 1:
+        # Each range is its own transfer/Download, made while the answer is sent.
+        session_id = await principal.aget()
+        read = partial(_read_span, session_id, slide, name)
+        return _as_download(
+            ranged_response(spans, file.size, modified, content_type, read), filename
         )
-        response["Content-Length"] = str(download.size)
-        response._resource_closers.append(download.close)  # also if never read
-    else:
-        filename = slide.rpartition("/")[2].rpartition(".")[0] + ".zip"
-        archive = zip_chunks([_zip_member(session_id, slide, file) for file in files])
+    # Opened before answering, so that a refusal is still an error answer.
+    span = spans[0] if spans else None
+    download = await acall(
+        principal, lambda client, sid: client.download_file(sid, slide, name, span)
+    )
+    response = ranged_response(
+        spans,
+        file.size,
+        modified,
+        content_type,
+        lambda _: in_thread(download.chunks(), download.close),
+    )
+    response._resource_closers.append(download.close)  # also if never read
+    return _as_download(response, filename)
 
-        def close() -> None:
-            with contextlib.suppress(ValueError):  # still running on its thread: let it be
-                archive.close()
 
-        response = StreamingHttpResponse(in_thread(archive, close), content_type="application/zip")
-        response._resource_closers.append(close)  # also if never read
+def _read_span(session_id: str, slide: str, name: str, span: Span | None) -> AsyncIterator[bytes]:
+    def chunks() -> Iterator[bytes]:
+        download = get_client().download_file(session_id, slide, name, span)
+        try:
+            yield from download.chunks()
+        finally:
+            download.close()
+
+    return in_thread(chunks())
+
+
+def _as_download(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -49,7 +49,7 @@ def test_it_lists_the_owners_links_only(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     owner_client.get(PANEL, headers=HTMX)  # session and user are loaded once per request
-    with django_assert_num_queries(2):  # the user and the links (the session is cached)
+    with django_assert_num_queries(3):  # the user, the links, their moves (session cached)
         response = owner_client.get(PANEL, headers=HTMX)
     assert response.status_code == 200
     assert rows(response) == {shares[k] for k in ("active", "suspended", "expired", "folder")}

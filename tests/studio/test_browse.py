@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from studio.auth import TILE_SESSION_KEY
+from tests.dicom_files import write_series
 from tileserver import engine
 from tileserver.models import ApiSession
 
@@ -47,6 +50,21 @@ def test_it_reports_a_missing_folder(owner_client: Client, slide_path: str) -> N
     response = owner_client.get("/browse/", {"folder": f"{root}/no-such-folder"})
     assert response.status_code == 404
     assert b"Error 404" in response.content
+
+
+def test_a_dicom_series_is_one_slide(owner_client: Client, demo_slides_dir: Path) -> None:
+    name = f"dicom-{uuid.uuid4().hex[:8]}"
+    folder = demo_slides_dir / "demo" / name
+    folder.mkdir()
+    try:
+        write_series(folder, ["series-b.dcm", "series-a.dcm"])
+        response = owner_client.get("/browse/", {"folder": f"demo/{name}"})
+    finally:
+        shutil.rmtree(folder)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"/viewer/?slide=demo/{name}/series-a.dcm" in html
+    assert "series-b.dcm" not in html
 
 
 @pytest.mark.parametrize("folder", ["../etc", "/etc", "a//b", "a\\b"])

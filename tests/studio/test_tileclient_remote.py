@@ -8,9 +8,12 @@ server gives its own).
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -19,6 +22,7 @@ from pmacore.errors import (
     BadAnswer,
     DirectoryNotFound,
     NotAuthenticated,
+    NotSupported,
     SlideNotFound,
     Unavailable,
 )
@@ -212,3 +216,99 @@ def test_a_server_that_does_not_speak_pma_core_is_a_bad_answer(
     remote = RemoteClient(live_tile_server.url.removesuffix("core/") + "login/")
     with pytest.raises(BadAnswer):
         remote.root_directories("any")
+
+
+def test_a_moved_slide_is_found_by_its_fingerprint(
+    remote: RemoteClient, session_id: str, slide: str
+) -> None:
+    fingerprint = remote.slide_info(session_id, slide).fingerprint
+    assert slide in remote.slides_by_fingerprint(session_id, fingerprint)
+    assert remote.slides_by_fingerprint(session_id, "never-seen-fingerprint") == []
+
+
+@pytest.fixture
+def pma_core_without_fingerprint_search() -> Iterator[str]:
+    """An HTTP server answering every call as ASP.NET Web API (PMA.core) answers a method it
+    does not have: 404 with a JSON `Message`."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"Message": f"No HTTP resource was found for '{self.path}'."})
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/core/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_a_server_without_fingerprint_search_says_it_cannot(
+    pma_core_without_fingerprint_search: str,
+) -> None:
+    remote = RemoteClient(pma_core_without_fingerprint_search)
+    with pytest.raises(NotSupported, match="cannot find a slide by its fingerprint"):
+        remote.slides_by_fingerprint("any", "abc")
+
+
+FILE_BYTES = bytes(range(256)) * 4096  # 1 MiB: several chunks
+
+
+@pytest.fixture
+def server_ignoring_ranges() -> Iterator[str]:
+    """An HTTP server whose transfer/Download sends the whole file whatever Range asks, as
+    a server may."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(FILE_BYTES)))
+            self.end_headers()
+            self.wfile.write(FILE_BYTES)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/core/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_a_range_from_a_server_that_sends_everything_is_cut_out(
+    server_ignoring_ranges: str,
+) -> None:
+    remote = RemoteClient(server_ignoring_ranges)
+    span = (300_000, 900_000)
+    download = remote.download_file("any", "lab/a.svs", "a.svs", span)
+    try:
+        assert download.size == len(FILE_BYTES)
+        assert b"".join(download.chunks()) == FILE_BYTES[300_000:900_001]
+    finally:
+        download.close()
+
+
+def test_a_range_is_asked_of_the_tile_server(
+    remote: RemoteClient, session_id: str, slide: str, demo_slides_dir: Path
+) -> None:
+    data = (demo_slides_dir / slide).read_bytes()
+    name = slide.rpartition("/")[2]
+    download = remote.download_file(session_id, slide, name, (100, 199))
+    try:
+        assert download.size == len(data)
+        assert b"".join(download.chunks()) == data[100:200]
+    finally:
+        download.close()

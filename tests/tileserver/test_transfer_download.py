@@ -7,6 +7,7 @@ from pathlib import Path
 import requests
 from pma_python import core
 
+from tests.base import byterange_parts
 from tests.live_server import LiveTileServer
 from tests.tileserver.transfer_fixtures import (
     DICOM,
@@ -91,6 +92,40 @@ def test_ranges(
     refused = get(f"bytes={len(data)}-")
     assert refused.status_code == 416
     assert refused.headers["Content-Range"] == f"bytes */{len(data)}"
+
+
+def test_several_ranges_come_as_multipart_byteranges(
+    transfer_server: LiveTileServer, transfer_session: str, transfer_slides_dir: Path
+) -> None:
+    data = (transfer_slides_dir / "lab/mrxs/slide/Data0000.dat").read_bytes()
+    params = {"sessionId": transfer_session, "image": MRXS, "path": "slide/Data0000.dat"}
+    headers = {"Range": "bytes=-3,10-19"}
+    answer = requests.get(download_url(transfer_server), params=params, headers=headers, timeout=30)
+    assert answer.status_code == 206
+    assert answer.headers["Content-Length"] == str(len(answer.content))
+    size = len(data)
+    assert byterange_parts(answer.headers["Content-Type"], answer.content) == [
+        (f"bytes {size - 3}-{size - 1}/{size}", data[-3:]),
+        (f"bytes 10-19/{size}", data[10:20]),
+    ]
+
+
+def test_if_range_sends_the_part_only_of_the_same_version(
+    transfer_server: LiveTileServer, transfer_session: str, transfer_slides_dir: Path
+) -> None:
+    data = (transfer_slides_dir / "lab/mrxs/slide/Data0000.dat").read_bytes()
+    params = {"sessionId": transfer_session, "image": MRXS, "path": "slide/Data0000.dat"}
+
+    def get(**headers: str) -> requests.Response:
+        url = download_url(transfer_server)
+        return requests.get(url, params=params, headers=headers, timeout=30)
+
+    modified = get().headers["Last-Modified"]
+    same = get(Range="bytes=10-19", **{"If-Range": modified})
+    assert same.status_code == 206 and same.content == data[10:20]
+    for other in ("Mon, 01 Jan 2001 00:00:00 GMT", '"an-entity-tag"'):
+        changed = get(Range="bytes=10-19", **{"If-Range": other})
+        assert changed.status_code == 200 and changed.content == data
 
 
 def test_only_the_slides_own_files_are_served(

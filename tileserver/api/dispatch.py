@@ -71,6 +71,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api/json/getimagesinfo": _sync(slides.get_images_info),
     "api/json/getuid": _sync(slides.get_uid),
     "api/json/getfingerprint": _sync(slides.get_fingerprint),
+    "api/json/getslidesbyfingerprint": _sync(slides.get_slides_by_fingerprint),
     "api/json/getbarcodetext": _sync(slides.get_barcode_text),
     "api/json/getfilenames": _sync(slides.get_filenames),
     "api/json/getannotations": _sync(annotations.get_annotations),

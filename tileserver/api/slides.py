@@ -6,7 +6,7 @@ from django.http import JsonResponse
 
 from pmacore.errors import BadRequest
 from pmacore.wire import image_info, slide_file, slide_ref
-from tileserver import engine
+from tileserver import engine, relocation
 from tileserver.api.http import ApiCall, bare_json
 
 MAX_IMAGES_PER_CALL = 1000
@@ -37,6 +37,15 @@ def get_uid(call: ApiCall) -> JsonResponse:
 
 def get_fingerprint(call: ApiCall) -> JsonResponse:
     return bare_json(engine.fingerprint(_slide(call)))
+
+
+def get_slides_by_fingerprint(call: ApiCall) -> JsonResponse:
+    """This project's own call (PMA.core has none): where the slides with `fingerprint` are
+    now, e.g. a slide that was moved or renamed; [] when there is none."""
+    fingerprint = call.params.required("fingerprint").strip()
+    if len(fingerprint) > 64:
+        raise BadRequest("Parameter fingerprint is too long")
+    return bare_json(relocation.slides_with_fingerprint(fingerprint))
 
 
 def get_barcode_text(call: ApiCall) -> JsonResponse:

@@ -2,8 +2,9 @@
 
 OpenSlide opens a DICOM whole-slide image by any one of its files and reads the others of
 the same series (SeriesInstanceUID) from the same folder. Downloading or copying the slide
-must carry all of them. Only the header is read (no pixel data), and each file's answer is
-kept per file version.
+must carry all of them, and a folder lists the series once, by its main file: the first of
+its files by name (as the browser's upload names a series). Only the header is read (no
+pixel data), and each file's answer is kept per file version.
 """
 
 from __future__ import annotations
@@ -19,6 +20,21 @@ DICOM_SUFFIX = ".dcm"
 
 def is_dicom(real: Path) -> bool:
     return real.suffix.lower() == DICOM_SUFFIX
+
+
+def one_per_series(folder: Path, names: list[str]) -> list[str]:
+    """`names` (files in `folder`) with each DICOM series's files but its main one left out;
+    a DICOM file whose series cannot be read stays, as any file."""
+    seen: set[str] = set()
+    kept = []
+    for name in sorted(names):
+        series = _series_uid(folder / name) if is_dicom(Path(name)) else ""
+        if series:
+            if series in seen:
+                continue
+            seen.add(series)
+        kept.append(name)
+    return kept
 
 
 def series_siblings(real: Path) -> list[Path]:
