@@ -6,7 +6,9 @@ tile server the studio talks to.
 serving the same demo slides over HTTP, with its own port and database. Tests that look
 inside the embedded server (its engine, its database, other slide folders) are marked
 `embedded_only` and left out of a remote run; so are tests that start or name their own
-remote tile server (`own_tile_server`): they mean the same in both runs.
+remote tile server (`own_tile_server`): they mean the same in both runs. So are browser
+journeys about the page alone (`page_only`: drawing tools, ribbon states, live-session
+following): what they ask of the tile server, the unit suites run in both modes.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "own_tile_server: brings its own remote tile server; run in one mode only"
     )
     config.addinivalue_line(
+        "markers",
+        "page_only: a browser journey about the page itself, whose server calls the unit "
+        "suites run in both modes; not run remote",
+    )
+    config.addinivalue_line(
         "markers", "scale_out: needs PostgreSQL and Redis; run only by tests/scale_out.py"
     )
     config.addinivalue_line(
@@ -69,7 +76,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _not_for_a_remote_run(item: pytest.Item) -> bool:
-    marked = item.get_closest_marker("embedded_only") or item.get_closest_marker("own_tile_server")
+    marked = any(
+        item.get_closest_marker(name) for name in ("embedded_only", "own_tile_server", "page_only")
+    )
     return bool(marked or EMBEDDED_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 

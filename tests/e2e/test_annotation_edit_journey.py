@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from tests.e2e.conftest import LiveStudio
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.page_only]
 
 TIMEOUT_MS = 30_000
 CELL = ".viewer-cell[data-cell='0']"

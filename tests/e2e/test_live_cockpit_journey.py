@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
 from tests.e2e.conftest import COLLEAGUE, LiveStudio
 from tests.e2e.test_viewer_journey import pick_slide
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.page_only]
 
 TIMEOUT_MS = 30_000
 FOLLOW_MS = 1_000 + 1_500  # a second to follow, plus the driver's own animation
