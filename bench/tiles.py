@@ -565,11 +565,6 @@ def print_goals(runs: dict[str, Figures], workers: list[int]) -> None:
             runs[f"1-cold-{c}"].rate / deepzoom.rate,
             ">= 3",
         )
-    goal(
-        "p99 of cold tiles at c64, 1 process / Deep Zoom's p99 at 2",
-        runs["1-cold-64"].p99_ms / deepzoom.p99_ms,
-        "<= 0.33, against a server at c64",
-    )
     if "nginx-warm-8" in runs:
         for c in (8, 64):
             goal(
@@ -595,10 +590,23 @@ def print_goals(runs: dict[str, Figures], workers: list[int]) -> None:
         n = workers[1]
         for phase in ("cold", "warm"):
             for c in (8, 64):
-                ratio = runs[f"{n}-{phase}-{c}"].rate / runs[f"1-{phase}-{c}"].rate
-                goal(f"{phase} tiles, c{c}, {n} processes + Redis / 1 process", ratio, ">= 1.7")
+                one, several = runs[f"1-{phase}-{c}"], runs[f"{n}-{phase}-{c}"]
+                goal(
+                    f"{phase} tiles, c{c}, {n} processes + Redis / 1 process",
+                    several.rate / one.rate,
+                    ">= 1.7",
+                )
+                if one.cpu_ms and several.cpu_ms:
+                    # What n processes give with a core each, the load client elsewhere:
+                    # n cores over the CPU each tile costs them.
+                    goal(
+                        f"{phase} tiles, c{c}, {n} processes + Redis / 1 process, by CPU "
+                        f"per tile ({n} x {one.cpu_ms:.2f} / {several.cpu_ms:.2f} ms)",
+                        n * one.cpu_ms / several.cpu_ms,
+                        ">= 1.7",
+                    )
     print("  (the Deep Zoom reference reads tiles in-process, without HTTP: a higher bar")
-    print("   than its example server, and its p99 is at concurrency 2)")
+    print("   than its example server; p99 against that server's is not measured here)")
 
 
 def remote(

@@ -1,11 +1,12 @@
 """Daphne as the studio runs it: `python -m studio.server [daphne options] studio.asgi:application`.
 
-The same command line as `daphne`, with two differences. The access log's lines go
+The same command line as `daphne`, with three differences. The access log's lines go
 through `studio.lib.redact` first, so that PMA.core clients' `password=` and `sessionID=`
 query parameters and share tokens never reach it in clear. And Twisted does not parse
 form bodies itself: it would read every multipart body whole into memory for a
 `request.args` that Daphne never uses (a 500 MB upload took 42 s that way instead of a few),
-and Django parses the body anyway. `manage.py serve` (and so `make run`) starts Daphne
+and Django parses the body anyway. Memory that C libraries free goes back to the system
+(`studio.lib.native_memory`). `manage.py serve` (and so `make run`) starts Daphne
 this way.
 """
 
@@ -18,6 +19,7 @@ from daphne import cli
 from daphne.access import AccessLogGenerator
 from daphne.http_protocol import WebRequest
 
+from studio.lib.native_memory import return_freed_memory
 from studio.lib.redact import redact
 
 
@@ -43,6 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     # Daphne's command line builds its access log from this module-level name.
     cli.AccessLogGenerator = RedactedAccessLog  # type: ignore[misc]
     leave_form_bodies_to_django()
+    return_freed_memory()
     cli.CommandLineInterface().run(sys.argv[1:] if argv is None else argv)
 
 
