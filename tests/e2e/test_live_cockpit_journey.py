@@ -304,3 +304,58 @@ def test_a_follower_whose_connection_drops_reconnects_and_follows_again(
     expect(panel.locator('[data-role="participants"]')).to_contain_text(COLLEAGUE)
     drive(owner, "v.zoomBy(0.5);")
     follows(owner, colleague)
+
+
+GRID = """() => {
+    const state = window.cockpit.viewers.values().next().value.getState();
+    return {rows: state.rows, columns: state.columns, cells: state.cells};
+}"""
+
+
+def test_a_follower_s_own_arrangement_is_kept_while_following_and_back_afterwards(
+    live_studio: LiveStudio, browser_page: Page, colleague: Page
+) -> None:
+    owner = browser_page
+    slide = pick_slide(live_studio.slides_dir)
+    # The colleague's own arrangement: one viewport with the slide, saved with them.
+    open_cockpit(colleague, live_studio, f"?slide={quote(slide)}")
+    colleague.wait_for_timeout(1_000)  # the arrangement is saved half a second after a change
+    own = {"rows": 1, "columns": 1, "cells": [slide]}
+    assert colleague.evaluate(GRID) == own
+
+    # The owner drives with a grid of two.
+    live_studio.login(owner, "/")
+    open_cockpit(owner, live_studio, f"?slide={quote(slide)}")
+    start_session(owner, "own-grid-board")
+    owner.get_by_role("tab", name="Grid").click()
+    owner.locator("#ribbon-item-grid-1x2").click()
+    owner.evaluate(
+        "(slide) => document.body.dispatchEvent("
+        "new CustomEvent('studio:slide', {detail: {slide, cell: 1}}))",
+        slide,
+    )
+    owner.locator(".viewer-cell[data-cell='1'][data-ready='true']").wait_for(timeout=TIMEOUT_MS)
+
+    # The colleague follows: their cockpit shows the owner's grid ...
+    colleague.goto(f"{live_studio.url}/live/own-grid-board/")
+    colleague.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    follows(owner, colleague, timeout=TIMEOUT_MS)
+    assert colleague.evaluate(GRID) == {"rows": 1, "columns": 2, "cells": [slide, slide]}
+    colleague.wait_for_timeout(1_500)
+
+    # ... but does not keep it as their own: a cockpit opened beside it has theirs.
+    beside = colleague.context.new_page()
+    beside.goto(f"{live_studio.url}/")
+    beside.wait_for_function("window.cockpit?.viewers.size > 0", timeout=TIMEOUT_MS)
+    assert beside.evaluate(GRID) == own
+    beside.close()
+
+    # Leaving the session brings their own back, and it stays theirs.
+    session_panel(colleague).get_by_role("button", name="Leave session").click()
+    colleague.wait_for_function(
+        f"(own) => JSON.stringify(({GRID})()) === JSON.stringify(own)", arg=own
+    )
+    colleague.wait_for_timeout(1_000)
+    colleague.goto(f"{live_studio.url}/")
+    colleague.wait_for_function("window.cockpit?.viewers.size > 0", timeout=TIMEOUT_MS)
+    assert colleague.evaluate(GRID) == own

@@ -47,8 +47,9 @@ function viewportsOf(panel) {
 }
 
 // getViewer(): the viewer panel's controller (or null); showPanel(): brings the Live session
-// panel into view.
-export function watchLiveSession({ getViewer, showPanel }) {
+// panel into view; restoreOwn(): brings the viewer back to this participant's own
+// arrangement once following ends (left, or the session ended).
+export function watchLiveSession({ getViewer, showPanel, restoreOwn = () => {} }) {
   let cancelDrawing = null;
 
   function highlight() {
@@ -91,6 +92,7 @@ export function watchLiveSession({ getViewer, showPanel }) {
     current.session.close();
     current = null;
     announce();
+    restoreOwn();
   }
 
   function join(name) {
@@ -107,7 +109,10 @@ export function watchLiveSession({ getViewer, showPanel }) {
       pointers: showPointersOn(session, () => viewportsOf(getViewer())),
     };
     session.addEventListener("status", (event) => {
-      if (event.detail.status === "ended" && current?.session === session) current.binding.stop();
+      if (event.detail.status === "ended" && current?.session === session) {
+        current.binding.stop();
+        restoreOwn();
+      }
     });
     showPanel();
     announce();
@@ -155,5 +160,7 @@ export function watchLiveSession({ getViewer, showPanel }) {
     panel,
     // A viewer panel was mounted: it joins in (a follower's shows the driver's view).
     viewerMounted: () => current?.binding.resend(),
+    // Whether the viewer shows the driver's arrangement, not ours: then it is not saved.
+    following: () => Boolean(current && current.session.status !== "ended" && current.binding.following()),
   };
 }
