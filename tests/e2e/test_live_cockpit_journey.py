@@ -233,6 +233,41 @@ def test_the_driver_s_highlights_show_for_everyone_and_vanish_with_the_session(
         mine["height"] / my_cell["width"], abs=0.01
     )
 
+    # A freehand line, drawn with the mouse: everyone sees the same line, over the same part.
+    panel.get_by_role("button", name="Freehand highlight").click()
+    box = owner.locator(".viewer-cell[data-cell='0']").bounding_box()
+    assert box
+    owner.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.6)
+    owner.mouse.down()
+    for step in range(1, 21):
+        owner.mouse.move(
+            box["x"] + box["width"] * (0.2 + step * 0.02),
+            box["y"] + box["height"] * (0.6 - 0.2 * (step % 2)),
+        )
+    owner.mouse.up()
+    line = colleague.locator(".viewer-cell .live-highlight-freehand polyline")
+    expect(line).to_have_count(1)
+    assert (
+        len(line.get_attribute("points").split())
+        == len(
+            owner.locator(".viewer-cell .live-highlight-freehand polyline")
+            .get_attribute("points")
+            .split()
+        )
+        >= 10
+    )
+    mine = owner.locator(".viewer-cell .live-highlight-freehand").bounding_box()
+    seen = colleague.locator(".viewer-cell .live-highlight-freehand").bounding_box()
+    assert mine and seen
+    assert seen["width"] / their_cell["width"] == pytest.approx(
+        mine["width"] / my_cell["width"], abs=0.01
+    )
+    # From the keyboard, in the session panel: Enter circles the middle of the view.
+    panel.get_by_role("button", name="Freehand highlight").click()
+    owner.keyboard.press("Enter")
+    expect(colleague.locator(".viewer-cell .live-highlight-freehand")).to_have_count(2)
+    expect(theirs).to_have_count(3)
+
     # Highlights are not annotations: the slide's stored annotations are as they were.
     assert owner.evaluate(STORED_ANNOTATIONS, slide) == stored
 

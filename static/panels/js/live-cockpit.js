@@ -5,8 +5,8 @@
 // highlights (studio/js/live-highlights.js) and fills the "Live session" panel with the
 // session panel (studio/js/live-panel-view.js, as on the session's own page).
 //
-// The ribbon's live.highlight (drag a rectangle over the selected viewport) and live.clear
-// (remove every highlight) arrive as `studio:action`. Whenever the cockpit joins or leaves a
+// The ribbon's live.highlight (drag a rectangle over the selected viewport), live.freehand
+// (draw a line over it) and live.clear (remove every highlight) arrive as `studio:action`. Whenever the cockpit joins or leaves a
 // session it says `studio:live-session` ({session}, null once left) on document.body.
 // Tests and integrations may import currentSession().
 
@@ -52,7 +52,7 @@ function viewportsOf(panel) {
 export function watchLiveSession({ getViewer, showPanel, restoreOwn = () => {} }) {
   let cancelDrawing = null;
 
-  function highlight() {
+  function highlight({ freehand = false } = {}) {
     const session = currentSession();
     if (!session || session.status === "ended") return notify("Join a live session first.");
     if (!session.inControl) return notify("Only whoever drives draws highlights.");
@@ -61,7 +61,7 @@ export function watchLiveSession({ getViewer, showPanel, restoreOwn = () => {} }
     const osd = panel?.viewerAt(selectedCell);
     if (!osd || !cells[selectedCell]) return notify("Show a slide in the viewer first.");
     cancelDrawing?.();
-    cancelDrawing = drawHighlight(osd, (shape) => session.highlight(cells[selectedCell], shape));
+    cancelDrawing = drawHighlight(osd, (shape) => session.highlight(cells[selectedCell], shape), { freehand });
   }
 
   function clearHighlights() {
@@ -73,6 +73,7 @@ export function watchLiveSession({ getViewer, showPanel, restoreOwn = () => {} }
 
   document.body.addEventListener("studio:action", (event) => {
     if (event.detail?.action === "live.highlight") highlight();
+    else if (event.detail?.action === "live.freehand") highlight({ freehand: true });
     else if (event.detail?.action === "live.clear") clearHighlights();
   });
   // A viewport that shows another slide, or has just opened one (a new viewer), is drawn on.
