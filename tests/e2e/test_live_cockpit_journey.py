@@ -394,3 +394,53 @@ def test_a_follower_s_own_arrangement_is_kept_while_following_and_back_afterward
     colleague.goto(f"{live_studio.url}/")
     colleague.wait_for_function("window.cockpit?.viewers.size > 0", timeout=TIMEOUT_MS)
     assert colleague.evaluate(GRID) == own
+
+
+def test_a_colleague_joins_a_session_by_its_name_from_the_session_panel(
+    live_studio: LiveStudio, browser_page: Page, colleague: Page
+) -> None:
+    owner = browser_page
+    slide = pick_slide(live_studio.slides_dir)
+    live_studio.login(owner, "/")
+    open_cockpit(owner, live_studio, f"?slide={quote(slide)}")
+    owner.get_by_role("button", name="Start live session").click()
+    dialog = owner.locator("#live-dialog")
+    dialog.get_by_label("Session name").fill("named-board")
+    dialog.get_by_label("Password").fill("open-sesame")
+    dialog.get_by_label("Your nickname").fill("Dr Owner")
+    dialog.get_by_role("button", name="Start").click()
+    dialog.get_by_role("button", name="Close").click()
+    expect(session_panel(owner).locator('[data-role="status"]')).to_have_text(
+        "Live", timeout=TIMEOUT_MS
+    )
+
+    # The colleague's cockpit is in no session: its Live session panel offers to join one.
+    colleague.goto(f"{live_studio.url}/")
+    colleague.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    colleague.evaluate("window.cockpit.manager.panelsOfType('live')[0].api.setActive()")
+    form = session_panel(colleague).get_by_role("form", name="Join a session by name")
+    name = form.get_by_label("Session name")
+    alert = form.get_by_role("alert")
+
+    # All from the keyboard: a name nobody uses, then the right one, which asks a password.
+    name.fill("named-bored")
+    name.press("Enter")
+    expect(alert).to_have_text("No live session called “named-bored” is running.")
+    name.fill("named-board")
+    name.press("Enter")
+    expect(alert).to_have_text("This session has a password.")
+    password = form.get_by_label("Session password")
+    expect(password).to_be_focused()
+    colleague.keyboard.type("open-says-me")
+    colleague.keyboard.press("Enter")
+    expect(alert).to_have_text("Wrong password.")
+    expect(password).to_be_focused()
+    colleague.keyboard.type("open-sesame")
+    colleague.keyboard.press("Enter")
+
+    # In: the panel is the session's, and the cockpit follows the owner.
+    theirs = session_panel(colleague)
+    expect(theirs.get_by_role("heading", name="Live: named-board")).to_be_visible()
+    expect(theirs.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
+    follows(owner, colleague, timeout=TIMEOUT_MS)
+    expect(session_panel(owner).locator('[data-role="participants"]')).to_contain_text(COLLEAGUE)

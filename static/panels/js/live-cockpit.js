@@ -3,7 +3,8 @@
 // which the Start live session dialog sends), binds the viewer panel to it (live-follow.js:
 // it follows the driver and, in control, leads), shows everyone's pointers and the driver's
 // highlights (studio/js/live-highlights.js) and fills the "Live session" panel with the
-// session panel (studio/js/live-panel-view.js, as on the session's own page).
+// session panel (studio/js/live-panel-view.js, as on the session's own page); out of a
+// session, that panel offers to join one by name (live-join-form.js).
 //
 // The ribbon's live.highlight (drag a rectangle over the selected viewport), live.freehand
 // (draw a line over it) and live.clear (remove every highlight) arrive as `studio:action`. Whenever the cockpit joins or leaves a
@@ -14,6 +15,7 @@ import { joinSession, showPointersOn } from "../../studio/js/collaboration.js";
 import { drawHighlight, showHighlights } from "../../studio/js/live-highlights.js";
 import { renderLivePanel } from "../../studio/js/live-panel-view.js";
 import { followInCockpit } from "./live-follow.js";
+import { renderJoinForm } from "./live-join-form.js";
 
 export const LIVE_EVENT = "studio:live-session";
 const JOIN_EVENT = "studio:live-join";
@@ -142,7 +144,8 @@ export function watchLiveSession({ getViewer, showPanel, restoreOwn = () => {} }
         container.append(heading);
         view = renderLivePanel(container, session, { onLeave: leave, onHighlight: highlight, onClear: clearHighlights });
       } else {
-        note(container, "Not in a live session. Start one with Home → Live → Start live session, or open a session's join link.");
+        note(container, "Not in a live session. Start one with Home → Live → Start live session, open a session's join link, or join one by its name:");
+        renderJoinForm(container, { onJoin: join });
       }
     }
     document.body.addEventListener(LIVE_EVENT, render);
