@@ -136,7 +136,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "studio.lib.channel_layer.InMemoryChannelLayer"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # An idle timeout, kept on the server: a session unused this long ends (studio/lib/idle.py).
