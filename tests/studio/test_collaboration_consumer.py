@@ -372,6 +372,26 @@ async def test_pointers_reach_others_with_nicknames_and_the_last_position_wins(
     await other.disconnect()
 
 
+async def test_a_few_early_moves_pass_at_once_and_a_flood_is_coalesced(
+    owner: AbstractUser, colleague: AbstractUser, live: LiveSession
+) -> None:
+    owner_ws, _ = await joined(live.name, owner)
+    other, _ = await joined(live.name, colleague)
+    # Three moves back to back (moves reach the studio unevenly spaced): none is held back.
+    for step in range(3):
+        await send(other, {"type": "pointer", "slide": "Demo/a.svs", "at": [step, step]})
+    burst = [(await receive_type(owner_ws, "pointer"))["at"] for _ in range(3)]
+    assert burst == [[0, 0], [1, 1], [2, 2]]
+    for step in range(3, 20):
+        await send(other, {"type": "pointer", "slide": "Demo/a.svs", "at": [step, step]})
+    seen = []
+    while not seen or seen[-1] != [19, 19]:
+        seen.append((await receive_type(owner_ws, "pointer"))["at"])
+    assert len(seen) < 10, "beyond the burst only the latest move waits for its turn"
+    for ws in (owner_ws, other):
+        await ws.disconnect()
+
+
 async def test_participants_are_announced_as_they_come_and_go(
     owner: AbstractUser, colleague: AbstractUser, live: LiveSession
 ) -> None:
