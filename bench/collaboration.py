@@ -4,7 +4,9 @@ Starts the studio (Daphne; one process with the in-memory channel layer, or two 
 on one port sharing a redis-server started here), opens a live session, connects N
 followers and one driver, and has the driver send viewport moves at 20 per second (the
 rate collaboration.js sends at). Prints, per setup, the relay latency from the driver's
-send to each follower's receipt (p50/p99) and the messages delivered per second.
+send to each follower's receipt (p50/p99), the messages delivered per second, and the CPU
+time the studio processes spent per move relayed (user + system, from /proc: unlike the
+latencies it hardly depends on what else the machine is doing).
 
     python bench/collaboration.py [--followers 10 50 200] [--seconds 5] [--processes 1 2]
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import subprocess
 import sys
 import time
@@ -54,7 +57,16 @@ def studio(slides_dir: Path, processes: int) -> Iterator[Studio]:
         yield server
 
 
-async def run(server: Studio, followers: int, seconds: float) -> tuple[list[float], float]:
+def cpu_seconds(server: Studio) -> float:
+    """User + system CPU time the studio's processes have used so far."""
+    ticks = 0
+    for process in server.processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+async def run(server: Studio, followers: int, seconds: float) -> tuple[list[float], float, float]:
     url = server.url.replace("http://", "ws://") + f"/ws/collaboration/{SESSION}/"
     cookie = f"sessionid={server.login()}"
     sent: dict[int, float] = {}
@@ -74,6 +86,7 @@ async def run(server: Studio, followers: int, seconds: float) -> tuple[list[floa
     # that settle, so what is measured is the relay of moves alone.
     await asyncio.gather(*(drain(client) for client in [driver, *clients]))
     listeners = [asyncio.create_task(follow(client, followers)) for client in clients]
+    cpu = cpu_seconds(server)
     started = time.perf_counter()
     number = 0
     while time.perf_counter() - started < seconds:
@@ -85,9 +98,10 @@ async def run(server: Studio, followers: int, seconds: float) -> tuple[list[floa
         await asyncio.sleep(SEND_INTERVAL)
     elapsed = time.perf_counter() - started
     await asyncio.gather(*listeners)
+    cpu = cpu_seconds(server) - cpu  # the followers' 2 s of silence cost next to nothing
     for client in [driver, *clients]:
         await client.close()
-    return latencies, len(latencies) / elapsed
+    return latencies, len(latencies) / elapsed, cpu / number
 
 
 async def drain(client: Client) -> None:
@@ -110,15 +124,22 @@ def main() -> None:
         "--slides", type=Path, default=ROOT / "bench", help="any folder: no slide is read"
     )
     args = parser.parse_args()
-    print(f"{'setup':<34} {'followers':>9} {'p50 ms':>8} {'p99 ms':>8} {'msgs/s':>9}")
+    print(
+        f"{'setup':<34} {'followers':>9} {'p50 ms':>8} {'p99 ms':>8} {'msgs/s':>9}"
+        f" {'CPU ms/move':>12}"
+    )
     for processes in args.processes:
         setup = "1 process, in-memory layer" if processes == 1 else f"{processes} processes, Redis"
         with studio(args.slides, processes) as server:
             for followers in args.followers:
-                latencies, rate = asyncio.run(run(server, followers, args.seconds))
+                latencies, rate, cpu = asyncio.run(run(server, followers, args.seconds))
                 p50 = percentile(latencies, 0.5) * 1000
                 p99 = percentile(latencies, 0.99) * 1000
-                print(f"{setup:<34} {followers:>9} {p50:>8.1f} {p99:>8.1f} {rate:>9.0f}")
+                print(
+                    f"{setup:<34} {followers:>9} {p50:>8.1f} {p99:>8.1f} {rate:>9.0f}"
+                    f" {cpu * 1000:>12.2f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -122,9 +122,12 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    # Publish/subscribe: a group message crosses Redis once per process that has members,
+    # not once per member (a live session's move reached 50 followers as 50 Redis round
+    # trips with the list-based layer).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
@@ -136,7 +139,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "studio.lib.channel_layer.InMemoryChannelLayer"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # An idle timeout, kept on the server: a session unused this long ends (studio/lib/idle.py).

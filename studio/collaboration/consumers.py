@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
@@ -25,6 +26,7 @@ from studio.models import LiveSession
 # Pointer and viewport moves come at animation rate: at most one every this many seconds
 # leaves a client, the latest one (coalesced, never dropped at random).
 MOVE_INTERVAL = 0.04
+MOVE_BURST = 3
 # Everything else (chat, data, highlights, control): a token bucket per connection.
 BURST = 20
 REFILL_PER_SECOND = 5.0
@@ -35,19 +37,36 @@ CLOSE_ENDED = 4000
 
 
 class Coalescer:
-    """Sends the latest of a stream of moves at most once per `interval` seconds."""
+    """Sends the latest of a stream of moves, on average at most once per `interval`
+    seconds. Up to `burst` moves that come early pass at once (a client's moves reach us
+    unevenly spaced, and holding back one that is only a little early would add up to
+    `interval` to its latency); beyond that only the latest waits for its turn."""
 
-    def __init__(self, interval: float, send: Callable[[dict[str, Any]], Awaitable[None]]):
+    def __init__(
+        self,
+        interval: float,
+        send: Callable[[dict[str, Any]], Awaitable[None]],
+        burst: int = MOVE_BURST,
+    ):
         self.interval = interval
         self.send = send
-        self.last = 0.0
+        self.burst = burst
+        # The time at which every early move has been paid back: a move may pass while
+        # it is less than `burst - 1` intervals ahead of now.
+        self.due = 0.0
         self.pending: dict[str, Any] | None = None
         self.task: asyncio.Task[None] | None = None
 
+    def _wait(self) -> float:
+        return self.due - (self.burst - 1) * self.interval - time.monotonic()
+
+    def _paid(self) -> None:
+        self.due = max(self.due, time.monotonic()) + self.interval
+
     async def push(self, message: dict[str, Any]) -> None:
-        wait = self.last + self.interval - time.monotonic()
+        wait = self._wait()
         if wait <= 0 and self.task is None:
-            self.last = time.monotonic()
+            self._paid()
             await self.send(message)
             return
         self.pending = message
@@ -58,7 +77,7 @@ class Coalescer:
         await asyncio.sleep(wait)
         message, self.pending, self.task = self.pending, None, None
         if message is not None:
-            self.last = time.monotonic()
+            self._paid()
             await self.send(message)
 
     def cancel(self) -> None:
@@ -126,6 +145,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             return
         self.session, self.person, self.group = session, person, state.group_name(name)
         self.bucket = Bucket(BURST, REFILL_PER_SECOND)
+        self.viewport_to_keep: dict[str, Any] | None = None
+        self.keeping: asyncio.Task[None] | None = None
         self.shown: set[str] = set()  # slides this connection has marked as shown
         self.moves = {
             kind: Coalescer(MOVE_INTERVAL, getattr(self, f"_relay_{kind}"))
@@ -149,6 +170,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             return
         for coalescer in self.moves.values():
             coalescer.cancel()
+        if self.keeping is not None:
+            await self.keeping  # the last move is kept for whoever joins later
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await state.leave(self.session.name, self.channel_name)
         await self._announce_participants()
@@ -185,9 +208,8 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             # Before the relay: a guest follower asks for the slide as soon as it hears.
             await state.add_shown(self.session.name, slides)
             self.shown |= slides
-        # Followers first: the copy for late joiners can wait a cache round trip.
         await self._relay(message, echo=False)
-        await state.set_viewport(self.session.name, message)
+        self._keep_viewport(message)
 
     async def _relay_pointer(self, message: dict[str, Any]) -> None:
         await self._relay(message, echo=False)
@@ -247,6 +269,31 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
         await self.close(CLOSE_ENDED)
 
     # Helpers.
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' own dispatch first closes stale database connections on the thread
+        # that runs sync code: a thread hand-off per event, so once per follower for every
+        # move relayed. Here the ORM is reached only through database_sync_to_async, which
+        # closes them itself around each call, so that hand-off is left out.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    def _keep_viewport(self, message: dict[str, Any]) -> None:
+        """The copy for late joiners is written after the relay and off this connection's
+        path: one write at a time, of the latest move (with Redis, a round trip each)."""
+        self.viewport_to_keep = message
+        if self.keeping is None:
+            self.keeping = asyncio.create_task(self._write_viewports())
+
+    async def _write_viewports(self) -> None:
+        try:
+            while self.viewport_to_keep is not None:
+                message, self.viewport_to_keep = self.viewport_to_keep, None
+                await state.set_viewport(self.session.name, message)
+        finally:
+            self.keeping = None
 
     def _sender(self) -> dict[str, Any]:
         return {k: self.person[k] for k in ("id", "nickname", "owner")}

@@ -15,6 +15,10 @@ class CreateSessionForm(forms.Form):
     nickname = forms.CharField(max_length=MAX_NICKNAME, required=False)
 
 
+class EnterForm(forms.Form):
+    password = forms.CharField(max_length=128, required=False, strip=False)
+
+
 class JoinForm(forms.Form):
     password = forms.CharField(
         max_length=128, required=False, strip=False, widget=forms.PasswordInput()

@@ -16,6 +16,7 @@ MAX_DATA_BYTES = 16 * 1024
 MAX_ANNOTATION_BYTES = 16 * 1024
 MAX_SLIDE_CHARS = 1024
 MAX_GRID_CELLS = 16
+MAX_FREEHAND_POINTS = 500
 # Viewport coordinates are OpenSeadragon's (image width = 1); zoom is its zoom level.
 COORDINATE_LIMIT = 1e6
 ZOOM_LIMIT = 1e6
@@ -157,18 +158,29 @@ def data(message: dict[str, Any]) -> dict[str, Any]:
 
 def annotation(message: dict[str, Any]) -> dict[str, Any]:
     """A transient highlight: {"type": "annotation", "action": "add", "slide": path,
-    "shape": {...}} or {"type": "annotation", "action": "clear"}."""
+    "shape": {...}} or {"type": "annotation", "action": "clear"}. A freehand shape is
+    {"kind": "freehand", "points": [[x, y], ...]} (2 to MAX_FREEHAND_POINTS points)."""
     action = message.get("action", "add")
     if action == "clear":
         return {"type": "annotation", "action": "clear"}
     if action != "add":
         raise BadMessage("annotation action must be add or clear.")
+    shape = _json_object(message.get("shape"), "shape", MAX_ANNOTATION_BYTES)
+    if shape.get("kind") == "freehand":
+        shape = _freehand(shape)
     return {
         "type": "annotation",
         "action": "add",
         "slide": _slide(message.get("slide")),
-        "shape": _json_object(message.get("shape"), "shape", MAX_ANNOTATION_BYTES),
+        "shape": shape,
     }
+
+
+def _freehand(shape: dict[str, Any]) -> dict[str, Any]:
+    points = shape.get("points")
+    if not isinstance(points, list) or not 2 <= len(points) <= MAX_FREEHAND_POINTS:
+        raise BadMessage(f"freehand points must be a list of 2 to {MAX_FREEHAND_POINTS} [x, y].")
+    return {"kind": "freehand", "points": [_point(point, "freehand point") for point in points]}
 
 
 def control(message: dict[str, Any]) -> dict[str, Any]:

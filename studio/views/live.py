@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pmacore.errors import TileServerError
 from sharing.lib.qr import qr_svg
 from studio.collaboration import access, actions, tickets
-from studio.collaboration.forms import CreateSessionForm, JoinForm
+from studio.collaboration.forms import CreateSessionForm, EnterForm, JoinForm
 from studio.forms import SlideForm, form_errors
 from studio.lib import throttle
 from studio.lib.throttle import client_address
@@ -59,6 +59,33 @@ def qr(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404("No such live session.")
     join = request.build_absolute_uri(reverse("live-join", args=[session.name]))
     return HttpResponse(qr_svg(join), content_type="image/svg+xml")
+
+
+@login_required
+@require_POST
+def enter(request: HttpRequest, name: str) -> JsonResponse:
+    """The cockpit's Join by name: the session's links, once the session's password (if it
+    has one) is given; its owner needs none. The cockpit then joins it."""
+    session = LiveSession.objects.live().filter(name=name).first()
+    if session is None:
+        return JsonResponse({"error": f"No live session called “{name}” is running."}, status=404)
+    form = EnterForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": form_errors(form)}, status=400)
+    if session.has_password and session.owner_id != request.user.pk:
+        password = form.cleaned_data["password"]
+        if not password:
+            asked = {"error": "This session has a password.", "password": True}
+            return JsonResponse(asked, status=403)
+        subject = f"{session.pk}:{client_address(request)}"
+        wait = throttle.attempt(JOIN_LIMIT, subject)
+        if wait:
+            message = f"Too many attempts, try again in {throttle.minutes(wait)}."
+            return JsonResponse({"error": message, "password": True}, status=429)
+        if not session.check_password(password):
+            return JsonResponse({"error": "Wrong password.", "password": True}, status=403)
+        throttle.reset(JOIN_LIMIT, subject)
+    return JsonResponse(_links(request, session))
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("live/", live.create, name="live-create"),
     path("live/<slug:name>/", live.join, name="live-join"),
     path("live/<slug:name>/qr.svg", live.qr, name="live-qr"),
+    path("live/<slug:name>/enter/", live.enter, name="live-enter"),
     path("live/<slug:name>/watch/", live.watch, name="live-watch"),
     path("live/<slug:name>/slide/", live.guest_slide, name="live-slide"),
     path(

@@ -233,6 +233,41 @@ def test_the_driver_s_highlights_show_for_everyone_and_vanish_with_the_session(
         mine["height"] / my_cell["width"], abs=0.01
     )
 
+    # A freehand line, drawn with the mouse: everyone sees the same line, over the same part.
+    panel.get_by_role("button", name="Freehand highlight").click()
+    box = owner.locator(".viewer-cell[data-cell='0']").bounding_box()
+    assert box
+    owner.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.6)
+    owner.mouse.down()
+    for step in range(1, 21):
+        owner.mouse.move(
+            box["x"] + box["width"] * (0.2 + step * 0.02),
+            box["y"] + box["height"] * (0.6 - 0.2 * (step % 2)),
+        )
+    owner.mouse.up()
+    line = colleague.locator(".viewer-cell .live-highlight-freehand polyline")
+    expect(line).to_have_count(1)
+    assert (
+        len(line.get_attribute("points").split())
+        == len(
+            owner.locator(".viewer-cell .live-highlight-freehand polyline")
+            .get_attribute("points")
+            .split()
+        )
+        >= 10
+    )
+    mine = owner.locator(".viewer-cell .live-highlight-freehand").bounding_box()
+    seen = colleague.locator(".viewer-cell .live-highlight-freehand").bounding_box()
+    assert mine and seen
+    assert seen["width"] / their_cell["width"] == pytest.approx(
+        mine["width"] / my_cell["width"], abs=0.01
+    )
+    # From the keyboard, in the session panel: Enter circles the middle of the view.
+    panel.get_by_role("button", name="Freehand highlight").click()
+    owner.keyboard.press("Enter")
+    expect(colleague.locator(".viewer-cell .live-highlight-freehand")).to_have_count(2)
+    expect(theirs).to_have_count(3)
+
     # Highlights are not annotations: the slide's stored annotations are as they were.
     assert owner.evaluate(STORED_ANNOTATIONS, slide) == stored
 
@@ -304,3 +339,108 @@ def test_a_follower_whose_connection_drops_reconnects_and_follows_again(
     expect(panel.locator('[data-role="participants"]')).to_contain_text(COLLEAGUE)
     drive(owner, "v.zoomBy(0.5);")
     follows(owner, colleague)
+
+
+GRID = """() => {
+    const state = window.cockpit.viewers.values().next().value.getState();
+    return {rows: state.rows, columns: state.columns, cells: state.cells};
+}"""
+
+
+def test_a_follower_s_own_arrangement_is_kept_while_following_and_back_afterwards(
+    live_studio: LiveStudio, browser_page: Page, colleague: Page
+) -> None:
+    owner = browser_page
+    slide = pick_slide(live_studio.slides_dir)
+    # The colleague's own arrangement: one viewport with the slide, saved with them.
+    open_cockpit(colleague, live_studio, f"?slide={quote(slide)}")
+    colleague.wait_for_timeout(1_000)  # the arrangement is saved half a second after a change
+    own = {"rows": 1, "columns": 1, "cells": [slide]}
+    assert colleague.evaluate(GRID) == own
+
+    # The owner drives with a grid of two.
+    live_studio.login(owner, "/")
+    open_cockpit(owner, live_studio, f"?slide={quote(slide)}")
+    start_session(owner, "own-grid-board")
+    owner.get_by_role("tab", name="Grid").click()
+    owner.locator("#ribbon-item-grid-1x2").click()
+    owner.evaluate(
+        "(slide) => document.body.dispatchEvent("
+        "new CustomEvent('studio:slide', {detail: {slide, cell: 1}}))",
+        slide,
+    )
+    owner.locator(".viewer-cell[data-cell='1'][data-ready='true']").wait_for(timeout=TIMEOUT_MS)
+
+    # The colleague follows: their cockpit shows the owner's grid ...
+    colleague.goto(f"{live_studio.url}/live/own-grid-board/")
+    colleague.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    follows(owner, colleague, timeout=TIMEOUT_MS)
+    assert colleague.evaluate(GRID) == {"rows": 1, "columns": 2, "cells": [slide, slide]}
+    colleague.wait_for_timeout(1_500)
+
+    # ... but does not keep it as their own: a cockpit opened beside it has theirs.
+    beside = colleague.context.new_page()
+    beside.goto(f"{live_studio.url}/")
+    beside.wait_for_function("window.cockpit?.viewers.size > 0", timeout=TIMEOUT_MS)
+    assert beside.evaluate(GRID) == own
+    beside.close()
+
+    # Leaving the session brings their own back, and it stays theirs.
+    session_panel(colleague).get_by_role("button", name="Leave session").click()
+    colleague.wait_for_function(
+        f"(own) => JSON.stringify(({GRID})()) === JSON.stringify(own)", arg=own
+    )
+    colleague.wait_for_timeout(1_000)
+    colleague.goto(f"{live_studio.url}/")
+    colleague.wait_for_function("window.cockpit?.viewers.size > 0", timeout=TIMEOUT_MS)
+    assert colleague.evaluate(GRID) == own
+
+
+def test_a_colleague_joins_a_session_by_its_name_from_the_session_panel(
+    live_studio: LiveStudio, browser_page: Page, colleague: Page
+) -> None:
+    owner = browser_page
+    slide = pick_slide(live_studio.slides_dir)
+    live_studio.login(owner, "/")
+    open_cockpit(owner, live_studio, f"?slide={quote(slide)}")
+    owner.get_by_role("button", name="Start live session").click()
+    dialog = owner.locator("#live-dialog")
+    dialog.get_by_label("Session name").fill("named-board")
+    dialog.get_by_label("Password").fill("open-sesame")
+    dialog.get_by_label("Your nickname").fill("Dr Owner")
+    dialog.get_by_role("button", name="Start").click()
+    dialog.get_by_role("button", name="Close").click()
+    expect(session_panel(owner).locator('[data-role="status"]')).to_have_text(
+        "Live", timeout=TIMEOUT_MS
+    )
+
+    # The colleague's cockpit is in no session: its Live session panel offers to join one.
+    colleague.goto(f"{live_studio.url}/")
+    colleague.wait_for_function("window.cockpitReady === true", timeout=TIMEOUT_MS)
+    colleague.evaluate("window.cockpit.manager.panelsOfType('live')[0].api.setActive()")
+    form = session_panel(colleague).get_by_role("form", name="Join a session by name")
+    name = form.get_by_label("Session name")
+    alert = form.get_by_role("alert")
+
+    # All from the keyboard: a name nobody uses, then the right one, which asks a password.
+    name.fill("named-bored")
+    name.press("Enter")
+    expect(alert).to_have_text("No live session called “named-bored” is running.")
+    name.fill("named-board")
+    name.press("Enter")
+    expect(alert).to_have_text("This session has a password.")
+    password = form.get_by_label("Session password")
+    expect(password).to_be_focused()
+    colleague.keyboard.type("open-says-me")
+    colleague.keyboard.press("Enter")
+    expect(alert).to_have_text("Wrong password.")
+    expect(password).to_be_focused()
+    colleague.keyboard.type("open-sesame")
+    colleague.keyboard.press("Enter")
+
+    # In: the panel is the session's, and the cockpit follows the owner.
+    theirs = session_panel(colleague)
+    expect(theirs.get_by_role("heading", name="Live: named-board")).to_be_visible()
+    expect(theirs.locator('[data-role="status"]')).to_have_text("Live", timeout=TIMEOUT_MS)
+    follows(owner, colleague, timeout=TIMEOUT_MS)
+    expect(session_panel(owner).locator('[data-role="participants"]')).to_contain_text(COLLEAGUE)

@@ -13,6 +13,7 @@ from channels.layers import channel_layers
 from django.contrib.auth.models import AbstractUser
 
 from studio.collaboration import actions, tickets
+from studio.collaboration import state as live_state
 from studio.models import LiveSession
 from tests.studio.collaboration import QUIET, joined, receive, receive_type, send, socket
 
@@ -326,6 +327,29 @@ async def test_highlights_come_only_from_the_driver_and_clear(
         await ws.disconnect()
 
 
+async def test_a_freehand_highlight_reaches_everyone_and_goes_with_the_session(
+    owner: AbstractUser, colleague: AbstractUser, live: LiveSession
+) -> None:
+    owner_ws, _ = await joined(live.name, owner)
+    other, _ = await joined(live.name, colleague)
+    points = [[0.1, 0.2], [0.15, 0.25], [0.2, 0.22], [0.1, 0.2]]
+    stroke = freehand(points) | {"slide": "Demo/a.svs"}
+    await send(other, stroke)
+    assert "only the driver" in (await receive_type(other, "error"))["message"]
+    # Extra keys are not passed on: only the points, checked.
+    await send(owner_ws, stroke | {"shape": {**stroke["shape"], "colour": "<b>red</b>"}})
+    mark = await receive_type(other, "annotation")
+    assert mark["shape"] == {"kind": "freehand", "points": points}
+    assert mark["slide"] == "Demo/a.svs"
+    late, state = await joined(live.name, colleague)
+    assert [m["shape"] for m in state["annotations"]] == [{"kind": "freehand", "points": points}]
+    await send(owner_ws, {"type": "control", "action": "end"})
+    assert (await receive_type(other, "control"))["ended"] is True
+    for ws in (owner_ws, other, late):
+        await ws.disconnect()
+    assert (await live_state.snapshot(live.name))["annotations"] == []
+
+
 async def test_pointers_reach_others_with_nicknames_and_the_last_position_wins(
     owner: AbstractUser, colleague: AbstractUser, live: LiveSession
 ) -> None:
@@ -348,6 +372,26 @@ async def test_pointers_reach_others_with_nicknames_and_the_last_position_wins(
     await other.disconnect()
 
 
+async def test_a_few_early_moves_pass_at_once_and_a_flood_is_coalesced(
+    owner: AbstractUser, colleague: AbstractUser, live: LiveSession
+) -> None:
+    owner_ws, _ = await joined(live.name, owner)
+    other, _ = await joined(live.name, colleague)
+    # Three moves back to back (moves reach the studio unevenly spaced): none is held back.
+    for step in range(3):
+        await send(other, {"type": "pointer", "slide": "Demo/a.svs", "at": [step, step]})
+    burst = [(await receive_type(owner_ws, "pointer"))["at"] for _ in range(3)]
+    assert burst == [[0, 0], [1, 1], [2, 2]]
+    for step in range(3, 20):
+        await send(other, {"type": "pointer", "slide": "Demo/a.svs", "at": [step, step]})
+    seen = []
+    while not seen or seen[-1] != [19, 19]:
+        seen.append((await receive_type(owner_ws, "pointer"))["at"])
+    assert len(seen) < 10, "beyond the burst only the latest move waits for its turn"
+    for ws in (owner_ws, other):
+        await ws.disconnect()
+
+
 async def test_participants_are_announced_as_they_come_and_go(
     owner: AbstractUser, colleague: AbstractUser, live: LiveSession
 ) -> None:
@@ -359,6 +403,10 @@ async def test_participants_are_announced_as_they_come_and_go(
     gone = await receive_type(owner_ws, "participants")
     assert [p["id"] for p in gone["participants"]] == [f"user:{owner.pk}"]
     await owner_ws.disconnect()
+
+
+def freehand(points: object) -> dict[str, Any]:
+    return {"type": "annotation", "slide": "a", "shape": {"kind": "freehand", "points": points}}
 
 
 BAD = [
@@ -385,6 +433,17 @@ BAD = [
     ('{"type": "data", "data": [1]}', "JSON object"),
     (json.dumps({"type": "data", "data": {"k": "v" * 20000}}), "too large"),
     ('{"type": "annotation", "action": "wipe"}', "add or clear"),
+    (json.dumps(freehand([[0.1, 0.1]])), "2 to 500"),
+    (json.dumps(freehand([[0.1, 0.1]] * 501)), "2 to 500"),
+    (json.dumps(freehand("0.1 0.1 0.2 0.2")), "2 to 500"),
+    (json.dumps(freehand([[0.1, 0.1], [0.2]])), "[x, y]"),
+    (json.dumps(freehand([[0.1, 0.1], [0.2, "0.2"]])), "must be a number"),
+    (json.dumps(freehand([[0.1, 0.1], [0.2, 1e7]])), "out of range"),
+    (
+        '{"type": "annotation", "slide": "a", "shape": {"kind": "freehand", "points": '
+        "[[0.1, 0.1], [Infinity, 0.2]]}}",
+        "not a number",
+    ),
     ('{"type": "control", "action": "explode"}', "control action"),
     ('{"type": "control", "action": "everyone", "value": "yes"}', "true or false"),
 ]

@@ -180,3 +180,53 @@ def test_the_admin_lists_live_sessions_and_ends_one(admin: AbstractUser, live: L
     assert response.status_code == 302
     live.refresh_from_db()
     assert not live.is_live
+
+
+def enter(client: Client, name: str, **data: str) -> tuple[int, dict[str, object]]:
+    response = client.post(f"/live/{name}/enter/", data)
+    return response.status_code, response.json()
+
+
+def test_join_by_name_asks_for_the_password_of_a_session_that_has_one(
+    colleague: AbstractUser, live: LiveSession
+) -> None:
+    client = client_for(colleague)
+    assert enter(client, "board") == (
+        403,
+        {"error": "This session has a password.", "password": True},
+    )
+    assert enter(client, "board", password="guess") == (
+        403,
+        {"error": "Wrong password.", "password": True},
+    )
+    status, body = enter(client, "board", password="let-me-in")
+    assert status == 200 and body["name"] == "board"
+    assert str(body["join_url"]).endswith("/live/board/")
+
+
+def test_join_by_name_needs_no_password_for_an_open_session_or_its_owner(
+    owner: AbstractUser, colleague: AbstractUser, live: LiveSession
+) -> None:
+    assert enter(client_for(owner), "board")[0] == 200
+    actions.create_session(owner, name="open-board")
+    assert enter(client_for(colleague), "open-board")[0] == 200
+
+
+def test_join_by_name_says_when_no_session_has_that_name(
+    colleague: AbstractUser, live: LiveSession
+) -> None:
+    client = client_for(colleague)
+    status, body = enter(client, "bored")
+    assert status == 404 and body["error"] == "No live session called “bored” is running."
+    actions.do_end(live)
+    assert enter(client, "board", password="let-me-in")[0] == 404
+
+
+def test_join_by_name_needs_a_login_and_throttles_guessing(
+    colleague: AbstractUser, live: LiveSession
+) -> None:
+    assert Client().post("/live/board/enter/").status_code == 302
+    client = client_for(colleague)
+    codes = [enter(client, "board", password=f"guess{n}")[0] for n in range(6)]
+    assert codes == [403] * 5 + [429]
+    assert client.post("/live/board/enter/", {"password": "x" * 200}).status_code == 400

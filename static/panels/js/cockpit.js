@@ -142,7 +142,8 @@ function applyViewerToggles(viewer) {
 
 // What the viewer shows (grid, slides, sync, selected viewport) is kept in its panel's
 // options, so the saved arrangement brings it back; the selected viewport's slide is the
-// selected slide, so the other panels follow it.
+// selected slide, so the other panels follow it. What it shows while following a live
+// session's driver is theirs: not kept, and the viewer goes back to ours afterwards.
 function followViewer(element, panelId) {
   element.addEventListener("studio:viewer-state", (event) => {
     const { rows, columns, sync, cells, selectedCell } = event.detail;
@@ -150,11 +151,26 @@ function followViewer(element, panelId) {
     const panel = managerRef?.api.getPanel(panelId);
     const saved = panel?.params?.options ?? {};
     const changed = Object.entries(options).some(([k, v]) => JSON.stringify(saved[k]) !== JSON.stringify(v));
-    if (panel && changed) managerRef.updateOptions(panel, options);
+    if (panel && changed && !live?.following()) managerRef.updateOptions(panel, options);
     setPressed("grid.sync", sync);
     const slide = cells[selectedCell] ?? "";
     if (slide !== getSlide()) selectSlide(slide, { cell: selectedCell, replace: true });
   });
+}
+
+// Each viewer panel back to its kept options (after following a live session's driver).
+function restoreOwnViews() {
+  for (const [panelId, viewer] of viewers) {
+    // A copy: the steps below report their own intermediate states.
+    const own = { ...managerRef?.api.getPanel(panelId)?.params?.options };
+    const cells = Array.isArray(own.cells) ? [...own.cells] : [];
+    viewer.setGrid(own.rows ?? 1, own.columns ?? 1);
+    viewer.getState().cells.forEach((path, index) => {
+      if (path !== (cells[index] ?? null)) viewer.showSlide(cells[index] ?? "", index);
+    });
+    viewer.selectCell(own.selectedCell ?? 0);
+    viewer.setSync(Boolean(own.sync));
+  }
 }
 
 function viewerPanel(host, panelId, params) {
@@ -271,7 +287,7 @@ function registerActions(manager) {
     syncPanelToggles(manager);
     notify("The panels are back as the layout arranges them.");
   });
-  const relayed = ["share.slide", "share.folder", "share.grid", "share.dialog", "live.start", "live.highlight", "live.clear"];
+  const relayed = ["share.slide", "share.folder", "share.grid", "share.dialog", "live.start", "live.highlight", "live.freehand", "live.clear"];
   for (const name of relayed) {
     registerAction(name, (params) => {
       const detail = { action: name, params: { ...params, slide: getSlide() } };
@@ -351,6 +367,7 @@ function main() {
       else addPanelOfType(managerRef, "live");
       syncPanelToggles(managerRef);
     },
+    restoreOwn: restoreOwnViews,
   });
   watchBrowserPanels();
   watchUploads({ csrfToken });

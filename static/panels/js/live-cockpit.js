@@ -3,10 +3,11 @@
 // which the Start live session dialog sends), binds the viewer panel to it (live-follow.js:
 // it follows the driver and, in control, leads), shows everyone's pointers and the driver's
 // highlights (studio/js/live-highlights.js) and fills the "Live session" panel with the
-// session panel (studio/js/live-panel-view.js, as on the session's own page).
+// session panel (studio/js/live-panel-view.js, as on the session's own page); out of a
+// session, that panel offers to join one by name (live-join-form.js).
 //
-// The ribbon's live.highlight (drag a rectangle over the selected viewport) and live.clear
-// (remove every highlight) arrive as `studio:action`. Whenever the cockpit joins or leaves a
+// The ribbon's live.highlight (drag a rectangle over the selected viewport), live.freehand
+// (draw a line over it) and live.clear (remove every highlight) arrive as `studio:action`. Whenever the cockpit joins or leaves a
 // session it says `studio:live-session` ({session}, null once left) on document.body.
 // Tests and integrations may import currentSession().
 
@@ -14,6 +15,7 @@ import { joinSession, showPointersOn } from "../../studio/js/collaboration.js";
 import { drawHighlight, showHighlights } from "../../studio/js/live-highlights.js";
 import { renderLivePanel } from "../../studio/js/live-panel-view.js";
 import { followInCockpit } from "./live-follow.js";
+import { renderJoinForm } from "./live-join-form.js";
 
 export const LIVE_EVENT = "studio:live-session";
 const JOIN_EVENT = "studio:live-join";
@@ -47,11 +49,12 @@ function viewportsOf(panel) {
 }
 
 // getViewer(): the viewer panel's controller (or null); showPanel(): brings the Live session
-// panel into view.
-export function watchLiveSession({ getViewer, showPanel }) {
+// panel into view; restoreOwn(): brings the viewer back to this participant's own
+// arrangement once following ends (left, or the session ended).
+export function watchLiveSession({ getViewer, showPanel, restoreOwn = () => {} }) {
   let cancelDrawing = null;
 
-  function highlight() {
+  function highlight({ freehand = false } = {}) {
     const session = currentSession();
     if (!session || session.status === "ended") return notify("Join a live session first.");
     if (!session.inControl) return notify("Only whoever drives draws highlights.");
@@ -60,7 +63,7 @@ export function watchLiveSession({ getViewer, showPanel }) {
     const osd = panel?.viewerAt(selectedCell);
     if (!osd || !cells[selectedCell]) return notify("Show a slide in the viewer first.");
     cancelDrawing?.();
-    cancelDrawing = drawHighlight(osd, (shape) => session.highlight(cells[selectedCell], shape));
+    cancelDrawing = drawHighlight(osd, (shape) => session.highlight(cells[selectedCell], shape), { freehand });
   }
 
   function clearHighlights() {
@@ -72,6 +75,7 @@ export function watchLiveSession({ getViewer, showPanel }) {
 
   document.body.addEventListener("studio:action", (event) => {
     if (event.detail?.action === "live.highlight") highlight();
+    else if (event.detail?.action === "live.freehand") highlight({ freehand: true });
     else if (event.detail?.action === "live.clear") clearHighlights();
   });
   // A viewport that shows another slide, or has just opened one (a new viewer), is drawn on.
@@ -91,6 +95,7 @@ export function watchLiveSession({ getViewer, showPanel }) {
     current.session.close();
     current = null;
     announce();
+    restoreOwn();
   }
 
   function join(name) {
@@ -107,7 +112,10 @@ export function watchLiveSession({ getViewer, showPanel }) {
       pointers: showPointersOn(session, () => viewportsOf(getViewer())),
     };
     session.addEventListener("status", (event) => {
-      if (event.detail.status === "ended" && current?.session === session) current.binding.stop();
+      if (event.detail.status === "ended" && current?.session === session) {
+        current.binding.stop();
+        restoreOwn();
+      }
     });
     showPanel();
     announce();
@@ -136,7 +144,8 @@ export function watchLiveSession({ getViewer, showPanel }) {
         container.append(heading);
         view = renderLivePanel(container, session, { onLeave: leave, onHighlight: highlight, onClear: clearHighlights });
       } else {
-        note(container, "Not in a live session. Start one with Home → Live → Start live session, or open a session's join link.");
+        note(container, "Not in a live session. Start one with Home → Live → Start live session, open a session's join link, or join one by its name:");
+        renderJoinForm(container, { onJoin: join });
       }
     }
     document.body.addEventListener(LIVE_EVENT, render);
@@ -155,5 +164,7 @@ export function watchLiveSession({ getViewer, showPanel }) {
     panel,
     // A viewer panel was mounted: it joins in (a follower's shows the driver's view).
     viewerMounted: () => current?.binding.resend(),
+    // Whether the viewer shows the driver's arrangement, not ours: then it is not saved.
+    following: () => Boolean(current && current.session.status !== "ended" && current.binding.following()),
   };
 }

@@ -6,6 +6,7 @@
 //
 //   const binding = followInCockpit(session, () => the viewer panel's controller or null);
 //   binding.resend();   // e.g. once the viewer panel is mounted
+//   binding.following(); // true while what the panel shows is the session's, not ours
 //   binding.stop();
 
 const SEND_INTERVAL_MS = 50;
@@ -191,6 +192,9 @@ export function followInCockpit(session, getPanel) {
   document.body.addEventListener("studio:viewer-move", onMove);
 
   return {
+    // What the panel shows now is the driver's (we follow, or are applying their move),
+    // so it is not this participant's own arrangement to keep.
+    following: () => running || !leads(),
     // Once a viewer panel is (re)mounted: a driver shows it, a follower brings it along.
     resend() {
       if (drives()) sendSoon();

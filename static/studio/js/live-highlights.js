@@ -8,11 +8,48 @@
 //   shown.refresh();   // after the viewers changed (another slide, another grid)
 //   shown.stop();      // removes them all
 //   const cancel = drawHighlight(osd, (shape) => session.highlight(slide, shape));
+//   const cancel = drawHighlight(osd, done, { freehand: true });  // a freehand line
 //
-// A shape is {kind: "rectangle", x, y, width, height} in OpenSeadragon viewport
-// coordinates (the slide's width is 1), like the session's viewport and pointers.
+// A shape is {kind: "rectangle", x, y, width, height} or {kind: "freehand", points:
+// [[x, y], ...]} in OpenSeadragon viewport coordinates (the slide's width is 1), like the
+// session's viewport and pointers.
 
 const MIN_DRAG_PX = 4;
+const FREEHAND_STEP_PX = 3; // a point closer than this to the last one adds nothing
+const MAX_FREEHAND_POINTS = 500; // what the socket accepts (studio/collaboration/messages.py)
+const SVG = "http://www.w3.org/2000/svg";
+
+// Points kept to MAX_FREEHAND_POINTS (evenly thinned, the last one kept) and rounded.
+function thinned(points) {
+  const step = Math.max(1, Math.ceil(points.length / MAX_FREEHAND_POINTS));
+  const kept = points.filter((_, index) => index % step === 0);
+  if (kept.length >= MAX_FREEHAND_POINTS) kept.length = MAX_FREEHAND_POINTS - 1;
+  kept.push(points[points.length - 1]);
+  return kept.map(({ x, y }) => [Number(x.toPrecision(8)), Number(y.toPrecision(8))]);
+}
+
+// An overlay element for a freehand line: an SVG stretched over its bounding box.
+function freehandElement(OSD, points) {
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  const pad = 1e-6; // a straight line still has a box
+  const box = new OSD.Rect(
+    Math.min(...xs) - pad,
+    Math.min(...ys) - pad,
+    Math.max(...xs) - Math.min(...xs) + 2 * pad,
+    Math.max(...ys) - Math.min(...ys) + 2 * pad,
+  );
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `${box.x} ${box.y} ${box.width} ${box.height}`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  const line = document.createElementNS(SVG, "polyline");
+  line.setAttribute("points", points.map((p) => p.join(",")).join(" "));
+  line.setAttribute("vector-effect", "non-scaling-stroke");
+  svg.append(line);
+  return { svg, box };
+}
+
+const DRAWN = new Set(["rectangle", "freehand"]);
 
 export function showHighlights(session, viewers) {
   const OSD = window.OpenSeadragon;
@@ -38,7 +75,7 @@ export function showHighlights(session, viewers) {
         hooked.add(osd);
         osd.addHandler("open", refresh); // opening a slide clears a viewer's overlays
       }
-      const wanted = marks.filter((mark) => mark.slide === slide && mark.shape?.kind === "rectangle");
+      const wanted = marks.filter((mark) => mark.slide === slide && DRAWN.has(mark.shape?.kind));
       const have = drawn.get(osd) ?? [];
       const same = have.length === wanted.length && have.every((h, i) => h.mark === wanted[i] && osd.getOverlayById(h.element));
       if (same) continue;
@@ -47,11 +84,20 @@ export function showHighlights(session, viewers) {
       drawn.set(
         osd,
         wanted.map((mark) => {
-          const { x, y, width, height } = mark.shape;
           const element = document.createElement("div");
           element.className = "live-highlight";
           element.title = `Highlight by ${mark.sender?.nickname ?? "the driver"}`; // text only
-          osd.addOverlay({ element, location: new OSD.Rect(x, y, width, height) });
+          let location;
+          if (mark.shape.kind === "freehand") {
+            const { svg, box } = freehandElement(OSD, mark.shape.points);
+            element.classList.add("live-highlight-freehand");
+            element.append(svg);
+            location = box;
+          } else {
+            const { x, y, width, height } = mark.shape;
+            location = new OSD.Rect(x, y, width, height);
+          }
+          osd.addOverlay({ element, location });
           return { mark, element };
         }),
       );
@@ -72,18 +118,22 @@ export function showHighlights(session, viewers) {
   };
 }
 
-// One rectangle dragged over `osd`; from the keyboard, Enter highlights the middle of the
-// view (half its width and height) and Escape cancels. Returns a function that cancels.
-export function drawHighlight(osd, done) {
+// One rectangle dragged over `osd` (or with {freehand: true} one line drawn); from the
+// keyboard, Enter highlights the middle of the view (a rectangle of half its width and
+// height, or a ring around it) and Escape cancels. Returns a function that cancels.
+export function drawHighlight(osd, done, { freehand = false } = {}) {
   const host = osd.element;
   const layer = document.createElement("div");
   layer.className = "live-highlight-drawing";
   layer.tabIndex = -1;
   layer.setAttribute("role", "application");
+  const what = freehand ? "Draw a line" : "Drag a rectangle";
+  const middle = freehand ? "circles" : "highlights";
   layer.setAttribute(
     "aria-label",
-    "Drag a rectangle to highlight it for everyone; Enter highlights the middle of the view; Escape cancels",
+    `${what} to highlight it for everyone; Enter ${middle} the middle of the view; Escape cancels`,
   );
+  if (freehand) return drawFreehand(osd, layer, done);
   const box = document.createElement("div");
   box.className = "live-highlight live-highlight-preview";
   box.hidden = true;
@@ -141,6 +191,63 @@ export function drawHighlight(osd, done) {
     finish();
     if (Math.abs(end.x - from.x) < MIN_DRAG_PX || Math.abs(end.y - from.y) < MIN_DRAG_PX) return;
     send(from, end);
+  });
+  return finish;
+}
+
+// A freehand line, drawn while the pointer is down; its points are sent in viewport
+// coordinates when it is released.
+function drawFreehand(osd, layer, done) {
+  const OSD = window.OpenSeadragon;
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "live-highlight-preview live-highlight-freehand");
+  const line = document.createElementNS(SVG, "polyline");
+  svg.append(line);
+  layer.append(svg);
+  osd.element.append(layer);
+  layer.focus();
+  let drawn = null; // pixel points while the pointer is down
+
+  const at = (event) => {
+    const bounds = osd.element.getBoundingClientRect();
+    return new OSD.Point(event.clientX - bounds.left, event.clientY - bounds.top);
+  };
+  const finish = () => layer.remove();
+  function send(pixels) {
+    finish();
+    done({ kind: "freehand", points: thinned(pixels.map((p) => osd.viewport.pointFromPixel(p))) });
+  }
+  layer.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") finish();
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    const { x, y } = osd.viewport.getContainerSize();
+    const radius = Math.min(x, y) / 4;
+    const ring = Array.from({ length: 33 }, (_, i) => {
+      const angle = (i / 32) * 2 * Math.PI;
+      return new OSD.Point(x / 2 + radius * Math.cos(angle), y / 2 + radius * Math.sin(angle));
+    });
+    send(ring);
+  });
+  layer.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    layer.setPointerCapture(event.pointerId);
+    drawn = [at(event)];
+  });
+  layer.addEventListener("pointermove", (event) => {
+    if (!drawn) return;
+    const point = at(event);
+    if (point.distanceTo(drawn[drawn.length - 1]) < FREEHAND_STEP_PX) return;
+    drawn.push(point);
+    line.setAttribute("points", drawn.map((p) => `${p.x},${p.y}`).join(" "));
+  });
+  layer.addEventListener("pointerup", (event) => {
+    if (!drawn) return;
+    const pixels = [...drawn, at(event)];
+    drawn = null;
+    const far = pixels.some((p) => p.distanceTo(pixels[0]) >= MIN_DRAG_PX);
+    if (far) send(pixels);
+    else finish();
   });
   return finish;
 }

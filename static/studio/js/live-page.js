@@ -48,10 +48,11 @@ const highlights = showHighlights(session, () =>
 );
 let cancelDrawing = null;
 renderLivePanel(panel.querySelector('[data-role="session-panel"]'), session, {
-  onHighlight() {
+  onHighlight(options) {
     if (!slideViewer) return;
     cancelDrawing?.();
-    cancelDrawing = drawHighlight(slideViewer.viewer, (shape) => session.highlight(slideViewer.slide.path, shape));
+    const path = slideViewer.slide.path;
+    cancelDrawing = drawHighlight(slideViewer.viewer, (shape) => session.highlight(path, shape), options);
   },
   onClear: () => session.clearHighlights(),
 });

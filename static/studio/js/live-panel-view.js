@@ -5,7 +5,8 @@
 // session's page (live-page.js) and the cockpit's "Live session" panel.
 //
 //   const view = renderLivePanel(container, session, {onLeave, onHighlight, onClear});
-//   (each optional: a Leave button, and for whoever drives Highlight / Clear highlights)
+//   (each optional: a Leave button, and for whoever drives Highlight, Freehand highlight
+//   (onHighlight({freehand: true})) and Clear highlights)
 //   view.destroy();   // stops listening to the session and empties the container
 //
 // Everything a participant typed is put in as text, never as HTML.
@@ -63,6 +64,7 @@ function build(session, { onLeave, onHighlight }) {
         "div",
         { class: "live-controls", role: "group", "aria-label": "Highlights", "data-role": "highlights", hidden: true },
         button("Highlight", { "data-highlight": "draw", title: "Drag a rectangle everyone sees; it is not saved" }),
+        button("Freehand highlight", { "data-highlight": "freehand", title: "Draw a line everyone sees; it is not saved" }),
         button("Clear highlights", { "data-highlight": "clear" }),
       ),
     );
@@ -171,6 +173,7 @@ export function renderLivePanel(container, session, { onLeave = null, onHighligh
   part("highlights")?.addEventListener("click", (event) => {
     const action = event.target.closest("button[data-highlight]")?.dataset.highlight;
     if (action === "draw") onHighlight();
+    else if (action === "freehand") onHighlight({ freehand: true });
     else if (action === "clear") onClear?.();
   });
 
