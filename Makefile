@@ -37,11 +37,13 @@ browser:
 		fi; \
 	fi
 
-# Debian's PostgreSQL and Redis for the scale-out tests; installed when missing and we are root.
+# Debian's PostgreSQL, Redis and nginx for the scale-out tests; installed when missing and we
+# are root.
 engines:
 	@missing=""; \
 	[ -n "$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -50,10 +52,9 @@ engines:
 		fi; \
 	fi
 
-# Debian's nginx and wrk: the benchmark's static-file reference and its load client.
+# Debian's wrk: the benchmark's load client against nginx.
 bench-tools:
 	@missing=""; \
-	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ]; then \

@@ -45,7 +45,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -56,7 +55,8 @@ import requests
 APP = "studio.asgi:application"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.scale_out import postgresql, redis  # noqa: E402  (as the scale-out tests start them)
+from tests.nginx import Nginx  # noqa: E402  (as the scale-out tests start them)
+from tests.scale_out import postgresql, redis  # noqa: E402
 
 PYTHON = sys.executable
 USER, PASSWORD = "bench", "bench-tiles-password"
@@ -286,63 +286,6 @@ def run_load(port: int, paths: list[str], cookie: str, concurrency: int) -> tupl
 
 
 # --- reference: nginx serving the same tiles as files, loaded with wrk --------------------
-
-
-class Nginx:
-    """Debian's nginx, two workers, with `http(port, folder)` as its http block's content."""
-
-    def __init__(
-        self, http: Callable[[int, Path], str], ready: str, files: dict[str, bytes] | None = None
-    ) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="studio-bench-nginx-"))
-        for path, body in (files or {}).items():
-            file = self.dir / "root" / path.lstrip("/")
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_bytes(body)
-        for folder in [self.dir, *(p for p in self.dir.rglob("*") if p.is_dir())]:
-            folder.chmod(0o755)  # nginx's workers run as nobody when started by root
-        self.port = free_port()
-        config = self.dir / "nginx.conf"
-        temp = " ".join(
-            f"{kind}_temp_path {self.dir}/{kind};"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        config.write_text(
-            f"""worker_processes 2;
-daemon off;
-pid {self.dir}/nginx.pid;
-error_log {self.dir}/error.log;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    sendfile on;
-    keepalive_requests 1000000;
-    types {{ image/jpeg jpg; }}
-    {temp}
-    {http(self.port, self.dir)}
-}}
-"""
-        )
-        self.process = subprocess.Popen(
-            [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(config), "-p", str(self.dir)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        first = f"http://127.0.0.1:{self.port}{ready}"
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(first, timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"nginx did not serve {first}: see {self.dir}/error.log")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def static_tiles(tiles: dict[str, bytes]) -> Nginx:
