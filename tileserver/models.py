@@ -72,30 +72,36 @@ class ApiSession(models.Model):
 
     @classmethod
     def checked(cls, session_id: str) -> ApiSession | None:
-        """`lookup`, remembered for SESSION_CHECK_SECONDS: a warm check makes no query.
+        """`lookup`, remembered: for RECENT_SESSION_SECONDS in this process (not even a trip
+        to the shared cache: the embedded transport checks the session of every cold tile),
+        and for SESSION_CHECK_SECONDS in the shared cache, so a warm check makes no query.
 
-        Deauthenticating forgets it at once; a deactivated user's session is refused within
-        that minute (and at once wherever the studio checks the user itself)."""
+        Deauthenticating forgets it at once in this process and the shared cache, and within
+        RECENT_SESSION_SECONDS in other processes; a deactivated user's session is refused
+        within that minute (and at once wherever the studio checks the user itself)."""
         if not session_id:
             return None
+        session = _recent_sessions.get(session_id)
+        if session is not None:
+            return session
         key = _checked_key(session_id)
         session = cache.get(key)
         if session is None:
             session = cls.lookup(session_id)
             if session is not None:
                 cache.set(key, session, SESSION_CHECK_SECONDS)
+        if session is not None:
+            _recent_sessions.put(session_id, session)
         return session
 
     @classmethod
     async def achecked(cls, session_id: str) -> ApiSession | None:
-        """`checked` for the async API handlers. A check this process made in the last
+        """`checked` for the async API handlers: a check this process made in the last
         RECENT_SESSION_SECONDS costs not even a hand-off to the sync thread, which every
         tile would otherwise queue for."""
         session = _recent_sessions.get(session_id)
         if session is None:
             session = await sync_to_async(cls.checked)(session_id)
-            if session is not None:
-                _recent_sessions.put(session_id, session)
         return session
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
