@@ -13,7 +13,7 @@ STUDIO_TESTS := tests/studio tests/panels tests/sharing
 
 export SLIDES_DIR
 
-.PHONY: run test lint format bench install browser engines bench-tools demo clean
+.PHONY: run test lint format bench install browser engines demo clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,24 +37,13 @@ browser:
 		fi; \
 	fi
 
-# Debian's PostgreSQL, Redis and nginx for the scale-out tests; installed when missing and we
-# are root.
+# Debian's PostgreSQL, Redis and nginx for the scale-out tests, and wrk for the benchmark;
+# installed when missing and we are root.
 engines:
 	@missing=""; \
 	[ -n "$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = "0" ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-		else \
-			echo "missing:$$missing: run 'sudo apt-get install$$missing'"; exit 1; \
-		fi; \
-	fi
-
-# Debian's wrk: the benchmark's load client against nginx.
-bench-tools:
-	@missing=""; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ]; then \
@@ -108,7 +97,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: demo engines bench-tools
+bench: demo engines
 	$(PY) bench/tiles.py
 	$(PY) bench/tiles.py --remote
 	$(PY) bench/memory.py
