@@ -196,6 +196,19 @@ class ShareAdminForm(forms.ModelForm):
             "suspended",
         ]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Before the model's own checks: fingerprints are not in the form, so the model's
+        # error about them could not be shown (500); they follow the slides instead.
+        grid = cleaned.get("grid")
+        edited = Share(
+            kind=cleaned.get("kind") or "",
+            path=cleaned.get("path") or "",
+            grid=grid if isinstance(grid, dict) else {},
+        )
+        self.instance.fingerprints = self.instance.fingerprints_for(edited.slide_paths)
+        return cleaned
+
     def save(self, commit: bool = True) -> Share:
         share = super().save(commit=False)
         if self.cleaned_data.get("new_password"):

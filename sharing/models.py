@@ -129,6 +129,14 @@ class Share(models.Model):
         fingerprints = self.fingerprints if isinstance(self.fingerprints, list) else []
         return str(fingerprints[index] or "") if index < len(fingerprints) else ""
 
+    def fingerprints_for(self, paths: list[str]) -> list[str]:
+        """The link's fingerprints once its slides are `paths` (an admin's edit): a slide it
+        keeps keeps its own, another has none until it is first shown (do_note_fingerprint),
+        so that the link never looks for a slide it no longer names."""
+        known = {path: self.fingerprint_of(i) for i, path in enumerate(self.slide_paths)}
+        fingerprints = [known.get(path, "") for path in paths]
+        return fingerprints if any(fingerprints) else []
+
     def target_display(self, limit: int = 60) -> str:
         if self.kind == Share.Kind.GRID:
             slides = self.slide_paths

@@ -20,13 +20,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from asgiref.sync import sync_to_async
 from django.core.cache import cache
 
 from pmacore.errors import NotSupported, TileServerError
 from pmacore.types import SlideInfo
 from sharing.actions import do_follow
 from sharing.models import Share
+from studio.lib.blocking import run_blocking
 from studio.lib.paths import basename
 from studio.tileclient.calls import aslide_info, call, slide_info
 from studio.tileclient.principals import OwnerPrincipal
@@ -59,7 +59,9 @@ async def alocated(share: Share, path: str) -> tuple[str, SlideInfo]:
     except TileServerError as e:
         if share.kind == Share.Kind.FOLDER or not _is_gone(e):
             raise
-    path = await sync_to_async(found_again)(share, path)
+    # On the tile threads: the search may walk every folder, and Django's sync code shares
+    # one thread that it would hold up meanwhile (studio/lib/blocking.py).
+    path = await run_blocking(found_again, share, path)
     return path, await aslide_info(owner, path)
 
 

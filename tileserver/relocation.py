@@ -7,13 +7,21 @@ a slide of that fingerprint. When none does (the slide moved and nobody opened i
 new place yet), the slides below the roots are walked without opening any: only those whose
 files add up to a size the fingerprint was seen with are opened and fingerprinted (and
 remembered, so the next search finds them at once). A fingerprint never seen finds nothing.
+A walk that found nothing is not repeated for that fingerprint for MISSING_SECONDS: any
+API session may ask, and each walk lists every folder and sizes every slide.
 """
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
+
 from pmacore.errors import TileServerError
 from tileserver import engine
 from tileserver.models import SlideFingerprint
+
+MISSING_SECONDS = 60
 
 
 def slides_with_fingerprint(fingerprint: str) -> list[str]:
@@ -24,12 +32,14 @@ def slides_with_fingerprint(fingerprint: str) -> list[str]:
         return []
     checked = set(known.values_list("path", flat=True))
     found = [path for path in checked if _fingerprint(path) == fingerprint]
-    if not found:
+    if not found and not cache.get(missing := _missing_key(fingerprint)):
         found = [
             path
             for path in engine.find_slides("", "")
             if path not in checked and _size(path) in sizes and _fingerprint(path) == fingerprint
         ]
+        if not found:
+            cache.set(missing, True, MISSING_SECONDS)
     return sorted(found, key=engine.natural_key)
 
 
@@ -45,3 +55,7 @@ def _size(path: str) -> int:
         return sum(file.size for file in engine.slide_files(path))
     except (TileServerError, OSError):
         return -1
+
+
+def _missing_key(fingerprint: str) -> str:
+    return "tileserver:fingerprint-missing:" + hashlib.sha256(fingerprint.encode()).hexdigest()

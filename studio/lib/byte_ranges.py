@@ -7,7 +7,9 @@ for, and the multipart/byteranges framing of an answer that sends several.
 Spans are (first, last) byte, inclusive, in the order asked. A header that is not a byte
 range, malformed, or asks for more than MAX_RANGES parts gets the whole file (a server may
 always ignore Range); ranges outside the file are dropped, and when none is left the answer
-is 416 (ValueError here).
+is 416 (ValueError here). Ranges that add up to more than the file (`bytes=0-,0-,0-`, the
+same bytes asked again and again) also get the whole file, once: each range of a slide on a
+remote tile server is a transfer of its own (RFC 9110, 14.2, lets a server ignore them).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def byte_ranges(header: str, size: int) -> list[Span] | None:
             spans.append(span)
     if not spans:
         raise ValueError("no range inside the file")
+    if sum(last - first + 1 for first, last in spans) > size:
+        return None
     return spans
 
 

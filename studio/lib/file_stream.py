@@ -73,24 +73,24 @@ async def _parts(framing: Multipart, spans: list[Span], read: ReadSpan) -> Async
     yield framing.tail
 
 
-async def read_chunks(
-    path: Path, start: int = 0, length: int | None = None
-) -> AsyncIterator[bytes]:
-    """The bytes of `path` from `start` (`length` of them, or to the end), read on a thread."""
-    handle = await asyncio.to_thread(path.open, "rb")
-    try:
-        await asyncio.to_thread(handle.seek, start)
+def file_chunks(path: Path, start: int = 0, length: int | None = None) -> Iterator[bytes]:
+    """The bytes of `path` from `start` (`length` of them, or to the end), read blocking."""
+    with path.open("rb") as handle:
+        handle.seek(start)
         left = length
         while left is None or left > 0:
-            size = CHUNK_BYTES if left is None else min(CHUNK_BYTES, left)
-            chunk = await asyncio.to_thread(handle.read, size)
+            chunk = handle.read(CHUNK_BYTES if left is None else min(CHUNK_BYTES, left))
             if not chunk:
                 break
             if left is not None:
                 left -= len(chunk)
             yield chunk
-    finally:
-        await asyncio.to_thread(handle.close)
+
+
+def read_chunks(path: Path, start: int = 0, length: int | None = None) -> AsyncIterator[bytes]:
+    """`file_chunks` read on a worker thread; the file is closed also when the client goes."""
+    chunks = file_chunks(path, start, length)
+    return in_thread(chunks, chunks.close)
 
 
 async def in_thread(

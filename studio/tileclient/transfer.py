@@ -14,6 +14,8 @@ from typing import Protocol
 
 import urllib3
 
+from studio.lib.file_stream import file_chunks
+
 CHUNK_BYTES = 1024 * 1024
 Span = tuple[int, int]
 
@@ -36,16 +38,10 @@ class LocalFileDownload:
         self.span = span
 
     def chunks(self) -> Iterator[bytes]:
-        start, left = (self.span[0], self.span[1] - self.span[0] + 1) if self.span else (0, None)
-        with self.path.open("rb") as handle:
-            handle.seek(start)
-            while left is None or left > 0:
-                chunk = handle.read(CHUNK_BYTES if left is None else min(CHUNK_BYTES, left))
-                if not chunk:
-                    break
-                if left is not None:
-                    left -= len(chunk)
-                yield chunk
+        if self.span is None:
+            return file_chunks(self.path)
+        first, last = self.span
+        return file_chunks(self.path, first, last - first + 1)
 
     def close(self) -> None:
         pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -180,3 +181,44 @@ def test_the_list_takes_a_fixed_number_of_queries(
 
 def test_ordinary_users_cannot_see_the_admin(owner: AbstractUser) -> None:
     assert client_for(owner).get(CHANGELIST).status_code == 302
+
+
+def _change(share: Share, **fields: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "owner": share.owner_id,
+        "kind": share.kind,
+        "path": share.path,
+        "grid": json.dumps(share.grid),
+        "label": share.label,
+    }
+    return {**data, **fields}
+
+
+def test_adding_a_slide_to_a_grid_keeps_the_fingerprints_of_the_others(
+    admin_client_: Client, owner: AbstractUser
+) -> None:
+    grid = {"slides": ["demo/a.svs", "demo/b.svs"], "rows": 1, "columns": 2, "sync": False}
+    share = make_share(owner, kind=Share.Kind.GRID, grid=grid, fingerprints=["fa", "fb"])
+    url = reverse("admin:sharing_share_change", args=[share.pk])
+    wider = {**grid, "slides": ["demo/b.svs", "demo/c.svs", "demo/a.svs"], "columns": 3}
+    response = admin_client_.post(url, _change(share, grid=json.dumps(wider)))
+    assert response.status_code == 302
+    share.refresh_from_db()
+    assert share.slide_paths == ["demo/b.svs", "demo/c.svs", "demo/a.svs"]
+    assert share.fingerprints == ["fb", "", "fa"]  # c's is noted when it is first shown
+
+
+def test_a_link_pointed_at_another_slide_forgets_the_old_ones_fingerprint(
+    admin_client_: Client, owner: AbstractUser
+) -> None:
+    # Else, while the new path names nothing, the link would find the old slide again.
+    share = make_share(owner, path="demo/wrong.svs", fingerprints=["f-wrong"])
+    url = reverse("admin:sharing_share_change", args=[share.pk])
+    response = admin_client_.post(url, _change(share, path="demo/right.svs"))
+    assert response.status_code == 302
+    share.refresh_from_db()
+    assert (share.path, share.fingerprint_of(0)) == ("demo/right.svs", "")
+    response = admin_client_.post(url, _change(share, kind="folder", path="demo"))
+    assert response.status_code == 302
+    share.refresh_from_db()
+    assert share.fingerprints == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pmacore.types import AnnotationDraft
+from sharing import relocation
 from sharing.models import Share, ShareMove
 from studio.tileclient.calls import call
 from studio.tileclient.principals import OwnerPrincipal
@@ -81,6 +83,27 @@ def test_a_slide_link_follows_its_slide_to_another_folder(
     row = panel.content.decode()
     assert f'data-moved-from="{moving_slide}"' in row and "Moved" in row
     assert "b/<wbr>slide.svs" in row  # the link's target is the new place
+
+
+def test_a_tile_looks_for_its_moved_slide_on_the_tile_threads(
+    owner_client: Client,
+    demo_slides_dir: Path,
+    moving_slide: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The search may walk every folder: never on the one thread Django's sync code shares.
+    share = create_link(owner_client, kind="slide", slide=moving_slide)
+    move(demo_slides_dir, moving_slide, moving_slide.replace("/a/", "/c/"))
+    threads: list[str] = []
+    real_follow = relocation.do_follow
+
+    def follow(*args: object) -> None:
+        threads.append(threading.current_thread().name)
+        real_follow(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(relocation, "do_follow", follow)
+    assert Client().get(tile_url(share, "0")).status_code == 200
+    assert len(threads) == 1 and threads[0].startswith("tiles")
 
 
 def test_a_grid_link_follows_a_renamed_slide_and_keeps_the_others(

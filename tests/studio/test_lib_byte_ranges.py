@@ -37,6 +37,11 @@ def test_too_many_ranges_mean_the_whole_file() -> None:
     assert len(byte_ranges(header.rpartition(",")[0], 1000) or []) == MAX_RANGES
 
 
+@pytest.mark.parametrize("header", ["bytes=0-,0-,0-", "bytes=0-599,400-999", "bytes=-600,0-599"])
+def test_ranges_asking_more_than_the_file_mean_the_whole_file(header: str) -> None:
+    assert byte_ranges(header, 1000) is None
+
+
 @pytest.mark.parametrize("header", ["bytes=1000-", "bytes=5-3", "bytes=-0", "bytes=1000-1,2000-"])
 def test_nothing_inside_the_file_cannot_be_satisfied(header: str) -> None:
     with pytest.raises(ValueError):

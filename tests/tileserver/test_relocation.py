@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from pytest_django.fixtures import Settings
 
@@ -28,6 +29,7 @@ def root(settings: Settings, tmp_path: Path) -> Path:
     write_aperio(tmp_path / "r" / "others" / "large.svs", 900, 700, seed=3)
     settings.SLIDES_DIR = tmp_path
     slide_io.clear_handles()
+    cache.clear()  # no search of another test remembered
     return tmp_path
 
 
@@ -74,6 +76,27 @@ def test_a_removed_slide_and_an_unknown_fingerprint_find_nothing(root: Path) -> 
     (root / "r" / "a" / "moving.svs").unlink()
     assert relocation.slides_with_fingerprint(fingerprint) == []
     assert relocation.slides_with_fingerprint("never-seen") == []
+
+
+def test_a_search_that_found_nothing_does_not_walk_the_folders_again(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fingerprint = engine.fingerprint("r/a/moving.svs")
+    (root / "r" / "a" / "moving.svs").unlink()
+    walks: list[str] = []
+    real_find = engine.find_slides
+
+    def counting(path: str, pattern: str) -> list[str]:
+        walks.append(path)
+        return real_find(path, pattern)
+
+    monkeypatch.setattr(engine, "find_slides", counting)
+    for _ in range(3):
+        assert relocation.slides_with_fingerprint(fingerprint) == []
+    assert len(walks) == 1
+    cache.clear()  # MISSING_SECONDS later
+    assert relocation.slides_with_fingerprint(fingerprint) == []
+    assert len(walks) == 2
 
 
 def test_the_api_answers_where_a_slide_went(
