@@ -170,11 +170,14 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
             return
         for coalescer in self.moves.values():
             coalescer.cancel()
-        if self.keeping is not None:
-            await self.keeping  # the last move is kept for whoever joins later
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        await state.leave(self.session.name, self.channel_name)
-        await self._announce_participants()
+        try:
+            if self.keeping is not None:
+                await self.keeping  # the last move is kept for whoever joins later
+        finally:
+            # Whatever became of that write, this participant leaves.
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await state.leave(self.session.name, self.channel_name)
+            await self._announce_participants()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -498,3 +499,23 @@ async def test_a_guest_in_control_cannot_bring_in_another_slide(
     assert (await receive_type(owner_ws, "viewport"))["center"] == [0.1, 0.1]
     await owner_ws.disconnect()
     await guest.disconnect()
+
+
+async def test_a_participant_whose_last_move_cannot_be_kept_still_leaves(
+    owner: AbstractUser, colleague: AbstractUser, live: LiveSession, monkeypatch: Any
+) -> None:
+    driver, _ = await joined(live.name, owner)
+    follower, _ = await joined(live.name, colleague)
+
+    async def cache_down(name: str, message: dict[str, Any]) -> None:
+        await asyncio.sleep(0.3)  # still writing when the driver goes
+        raise ConnectionError("the shared cache is gone")
+
+    monkeypatch.setattr(live_state, "set_viewport", cache_down)
+    await send(driver, VIEW)
+    await receive_type(follower, "viewport")
+    with contextlib.suppress(ConnectionError):
+        await driver.disconnect()
+    left = await receive_type(follower, "participants")
+    assert [p["nickname"] for p in left["participants"]] == [colleague.username]
+    await follower.disconnect()
