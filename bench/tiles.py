@@ -46,14 +46,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
 APP = "studio.asgi:application"
+APP_ALONE = "bench.constant_app:application"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.nginx import Nginx  # noqa: E402  (as the scale-out tests start them)
@@ -580,9 +582,11 @@ def main() -> None:
                 {path.split("?")[0]: studio.get(path, cookie) for path in paths[:1000]}
             )
             stack.callback(nginx.stop)
+            ceiling = stack.enter_context(daphne_alone())
             for concurrency in (8, 64):
                 for name, port, session in (
                     ("nginx, static files", nginx.port, ""),
+                    ("Daphne alone, 7 KB constant", ceiling, ""),
                     ("studio, 1 process", studio.port, cookie),
                 ):
                     figures = wrk(
@@ -592,7 +596,7 @@ def main() -> None:
                         session,
                         concurrency,
                     )
-                    key = "nginx" if port == nginx.port else "wrk"
+                    key = {nginx.port: "nginx", ceiling: "daphne"}.get(port, "wrk")
                     runs[f"{key}-warm-{concurrency}"] = figures
                     print(figures.row())
     print_goals(runs, args.workers)
@@ -624,6 +628,13 @@ def print_goals(runs: dict[str, Figures], workers: list[int]) -> None:
                 f"warm tiles, c{c}, wrk: 1 process / nginx",
                 runs[f"wrk-warm-{c}"].rate / runs[f"nginx-warm-{c}"].rate,
                 ">= 0.1",
+            )
+            # What stands in the way: the server's own ceiling for the cheapest app.
+            daphne = runs[f"daphne-warm-{c}"].rate
+            ceiling = daphne / runs[f"nginx-warm-{c}"].rate
+            studio = runs[f"wrk-warm-{c}"].rate / daphne
+            print(
+                f"    Daphne alone / nginx: {ceiling:.2f}; 1 process / Daphne alone: {studio:.2f}"
             )
     if "share-cold-8" in runs:
         for phase in ("cold", "warm"):
@@ -740,6 +751,32 @@ def remote(
         if studio is not None:
             studio.stop()
         tile_server.stop()
+
+
+@contextmanager
+def daphne_alone() -> Iterator[int]:
+    """Daphne as the studio runs it, serving bench/constant_app.py: the port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "studio.server", "-b", "127.0.0.1", "-p", f"{port}", APP_ALONE],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("Daphne did not answer within 60 s") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def new_database(url: str) -> str:
