@@ -7,8 +7,10 @@ serving the same demo slides over HTTP, with its own port and database. Tests th
 inside the embedded server (its engine, its database, other slide folders) are marked
 `embedded_only` and left out of a remote run; so are tests that start or name their own
 remote tile server (`own_tile_server`): they mean the same in both runs. So are browser
-journeys about the page alone (`page_only`: drawing tools, ribbon states, live-session
-following): what they ask of the tile server, the unit suites run in both modes.
+journeys about the page alone (`page_only`: drawing tools, ribbon states, a live session in
+the cockpit): what they ask of the tile server, the unit suites run in both modes, and the
+journeys that show slides (cockpit, viewer, sharing, annotations, live session page) run
+in both.
 """
 
 from __future__ import annotations

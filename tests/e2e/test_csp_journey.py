@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import LiveStudio
 
-pytestmark = [pytest.mark.browser, pytest.mark.page_only]
+pytestmark = pytest.mark.browser
 SLIDE = "demo/breast/CASE-001/CASE-001-A1.svs"
 
 

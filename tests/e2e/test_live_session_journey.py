@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import LiveStudio
 from tests.e2e.test_viewer_journey import pick_slide
 
-pytestmark = [pytest.mark.browser, pytest.mark.page_only]
+pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 30_000
 VIEWPORT = """async () => {
