@@ -32,6 +32,7 @@ from studio.tileclient.principals import RequestPrincipal
 
 MAX_BODY_BYTES = 20 * 1024 * 1024
 FORMAT_CHOICES = [(name, name) for name in formats.FORMATS]
+EXPORT_CHOICES = [(name, name) for name in formats.WRITABLE]
 
 
 def error(status: int, message: str) -> JsonResponse:
@@ -126,7 +127,7 @@ class ImportForm(forms.Form):
 
 
 class ExportForm(SlideForm):
-    format = forms.ChoiceField(choices=FORMAT_CHOICES)
+    format = forms.ChoiceField(choices=EXPORT_CHOICES)
 
 
 @require_POST
