@@ -26,6 +26,7 @@ import { AnnotationLabels } from "./annotation-labels.js";
 import { toShape, toWkt } from "./annotation-shapes.js";
 import { AnnotationStore, routeFields } from "./annotation-store.js";
 import { captureStroke } from "./annotation-strokes.js";
+import { AnnotationView } from "./annotation-view.js";
 import { DEFAULT_STYLE, changedFields, draftOf, fieldValues, opacity, styleOf, withField } from "./annotation-style.js";
 
 const CHANGED_EVENT = "studio:annotations-changed";
@@ -55,6 +56,13 @@ export class AnnotationLayer {
     this.next = { ...this.style };
     this.selectedId = null;
     this.labels = new AnnotationLabels(viewer);
+    // Annotorious holds only what annotation-view.js says is in view.
+    this.shapes = new Map(); // annotation id → its shape
+    this.drawn = new Set();
+    this.view = new AnnotationView(viewer, {
+      onChange: (ids) => this.#draw(ids),
+      styleOf: (id) => this.#style({ id }),
+    });
     // Labels show when asked for and the annotations themselves are shown.
     this.shown = { annotations: true, labels: false };
     this.loading = false;
@@ -92,7 +100,6 @@ export class AnnotationLayer {
     }
     if (slide !== this.slide) return;
     this.items = new Map(data.annotations.map((item) => [String(item.id), item]));
-    this.labels.show(data.annotations);
     const shapes = [];
     for (const item of data.annotations) {
       const selector = toShape(item.geometry);
@@ -130,6 +137,7 @@ export class AnnotationLayer {
   setVisible(on) {
     this.shown.annotations = Boolean(on);
     this.anno.setVisible(this.shown.annotations);
+    this.view.setVisible(this.shown.annotations);
     this.labels.setVisible(this.shown.annotations && this.shown.labels);
   }
 
@@ -152,8 +160,11 @@ export class AnnotationLayer {
   }
 
   focus(id) {
-    this.anno.fitBounds({ id: String(id) }, { padding: 40 });
-    this.anno.setSelected(String(id));
+    const key = String(id);
+    if (!this.shapes.has(key)) return;
+    this.view.keep(key);
+    this.anno.fitBounds({ id: key }, { padding: 40 });
+    this.anno.setSelected(key);
   }
 
   // Deletes the selected annotation on the tile server (undo brings it back).
@@ -176,17 +187,40 @@ export class AnnotationLayer {
 
   destroy() {
     this.stopStroke?.();
+    this.view.destroy();
     document.body.removeEventListener(CHANGED_EVENT, this.onChanged);
     this.anno.destroy();
   }
 
   #replace(shapes) {
+    this.shapes = new Map(shapes.map((shape) => [shape.id, shape]));
     this.loading = true;
     try {
-      this.anno.setAnnotations(shapes, true);
+      // Drops also what Annotorious drew itself (a new shape's UUID) before the list came.
+      this.anno.setAnnotations([], true);
     } finally {
       this.loading = false;
     }
+    this.drawn = new Set();
+    this.view.setShapes(shapes);
+  }
+
+  // Annotorious gets the annotations `ids` and no others (see annotation-view.js); the
+  // labels follow what is in view.
+  #draw(ids) {
+    const gone = [...this.drawn].filter((id) => !ids.has(id));
+    const added = [...ids].filter((id) => !this.drawn.has(id) && this.shapes.has(id));
+    this.loading = true;
+    try {
+      for (const id of gone) this.anno.removeAnnotation(id);
+      if (added.length) this.anno.setAnnotations(added.map((id) => this.shapes.get(id)), false);
+    } finally {
+      this.loading = false;
+    }
+    this.drawn = new Set([...this.drawn].filter((id) => ids.has(id)).concat(added));
+    // At a zoom where the shapes show as one picture their labels would only cover it.
+    const labelled = this.view.mode === "detail" ? this.view.visibleIds : [];
+    this.labels.show(labelled.map((id) => this.items.get(id)).filter(Boolean));
   }
 
   #style(annotation) {
@@ -202,6 +236,7 @@ export class AnnotationLayer {
 
   #selected(id) {
     this.selectedId = id && SAVED_ID.test(id) ? id : null;
+    if (this.selectedId !== [...this.view.kept][0]) this.view.keep(this.selectedId);
     const item = this.selectedId && this.items.get(this.selectedId);
     const values = fieldValues(item ? styleOf(item) : this.style);
     const detail = { slide: this.slide, id: this.selectedId, values };
@@ -272,6 +307,7 @@ export class AnnotationLayer {
     const selected = this.selectedId;
     await this.load(this.slide);
     if (selected && this.items.has(selected)) {
+      this.view.keep(selected);
       this.anno.setSelected(selected);
       this.#selected(selected);
     }
