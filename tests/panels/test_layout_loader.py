@@ -187,6 +187,7 @@ ANNOTATION_ACTIONS = {
     "annotations.labels",
     "annotations.style",
     "annotations.export",
+    "annotations.import",
     "annotations.copies",
 }
 STYLE_PROPERTIES = {"color", "fill", "fill-opacity", "line-width", "class", "description"}
