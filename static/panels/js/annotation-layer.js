@@ -14,8 +14,9 @@
 // The tile server keeps the annotations (through the studio's /annotations/ routes): a
 // shape drawn, moved or deleted here is saved there at once, and the layer then says so
 // with `studio:annotations-changed` ({slide, source}) on document.body, which the
-// annotations panel listens to; a change someone else saved (the panel's inline edit)
-// makes the layer load the slide's annotations again. Every change is a step of the
+// annotations panel listens to; a change someone else saved (an import) makes the layer
+// load the slide's annotations again. The panel's inline edit asks the layer to make it
+// (`studio:annotation-edit`, {slide, id, fields}; the layer puts its promise in `result`). Every change is a step of the
 // layer's history, so undo and redo act on the tile server too. Read-only layers (share
 // links) never write. The viewer's element carries data-annotations="loading" while the
 // list is on its way, "ready" once it is shown and "failed" if it could not be had (tests
@@ -31,6 +32,7 @@ import { DEFAULT_STYLE, changedFields, draftOf, fieldValues, opacity, styleOf, w
 
 const CHANGED_EVENT = "studio:annotations-changed";
 const SELECTED_EVENT = "studio:annotation-selected";
+const EDIT_EVENT = "studio:annotation-edit";
 const NOTIFY_EVENT = "studio:notify";
 // Annotorious' own drawing tools (with the tools plugin) by the ribbon's shape names; a
 // circle is an ellipse drawn with Shift held.
@@ -80,6 +82,14 @@ export class AnnotationLayer {
       if (source !== this && slide === this.slide) this.load(this.slide);
     };
     document.body.addEventListener(CHANGED_EVENT, this.onChanged);
+    // The annotations panel's Edit form asks the layer of its slide to make the change, so
+    // that it is a step of the layer's history (the first layer to answer takes it).
+    this.onEdit = (event) => {
+      const detail = event.detail ?? {};
+      if (this.readOnly || detail.result || detail.slide !== this.slide) return;
+      detail.result = this.edit(detail.id, detail.fields);
+    };
+    document.body.addEventListener(EDIT_EVENT, this.onEdit);
   }
 
   async load(slide) {
@@ -159,6 +169,15 @@ export class AnnotationLayer {
     this.next = { ...this.style };
   }
 
+  // Changes fields (the route's keys) of annotation `id` as a step of the history; rejects
+  // with the tile server's refusal.
+  async edit(id, fields) {
+    const item = this.items.get(String(id));
+    if (!item) throw new Error("This annotation is no longer on the slide.");
+    await this.edits.change(String(id), routeFields(item, Object.keys(fields)), fields);
+    await this.#saved();
+  }
+
   focus(id) {
     const key = String(id);
     if (!this.shapes.has(key)) return;
@@ -189,6 +208,7 @@ export class AnnotationLayer {
     this.stopStroke?.();
     this.view.destroy();
     document.body.removeEventListener(CHANGED_EVENT, this.onChanged);
+    document.body.removeEventListener(EDIT_EVENT, this.onEdit);
     this.anno.destroy();
   }
 
