@@ -1,11 +1,11 @@
 // Which of a slide's annotations are drawn, and how, so that tens of thousands of them
 // still pan smoothly. Annotorious (which redraws every shape it holds on every frame) gets
-// only the shapes in view, with a margin of half a view on each side, worked out again
-// whenever the view settles. When more than DETAIL_LIMIT are in view (a low zoom), the
-// view shows them instead as one picture, drawn once per settled view (outlines simplified
-// to what shows at that size) and copied each frame, moved and scaled with the slide, onto
-// a canvas the size of the view. Zooming in brings back the shapes themselves, to select
-// and edit.
+// only the shapes in view, with a margin of half a view on each side when that makes no
+// more than DETAIL_LIMIT, worked out again whenever the view settles. When more than
+// DETAIL_LIMIT are in view itself (a low zoom), the view shows them instead as one
+// picture, drawn once per settled view (outlines simplified to what shows at that size)
+// and copied each frame, moved and scaled with the slide, onto a canvas the size of the
+// view. Zooming in brings back the shapes themselves, to select and edit.
 //
 //   const view = new AnnotationView(osdViewer, { onChange: (ids) => ..., styleOf: (id) => ... });
 //   view.setShapes(shapes);   // [{id, target: {selector}}] as Annotorious takes them
@@ -90,14 +90,16 @@ export class AnnotationView {
         inView.push(shape.id);
     }
     this.visibleIds = inView;
-    if (inRegion.length > DETAIL_LIMIT) {
+    // The margin's shapes too when there are few enough, else those in view alone.
+    const drawn = inRegion.length <= DETAIL_LIMIT ? inRegion.map((shape) => shape.id) : inView;
+    if (drawn.length > DETAIL_LIMIT) {
       this.mode = "overview";
       if (!this.#pictureStillFits(region)) this.#drawPicture(inRegion, region);
       this.onChange(new Set(this.kept));
     } else {
       this.mode = "detail";
       this.#dropPicture();
-      this.onChange(new Set([...inRegion.map((shape) => shape.id), ...this.kept]));
+      this.onChange(new Set([...drawn, ...this.kept]));
     }
     this.viewer.element.dataset.annotationsMode = this.mode;
   }
