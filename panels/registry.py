@@ -154,6 +154,7 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
         RibbonAction("annotations.labels", "toggle"),
         RibbonAction("annotations.copies", "button"),
         RibbonAction("annotations.export", "button"),
+        RibbonAction("annotations.import", "button"),
         RibbonAction("annotations.delete", "button"),
         RibbonAction("annotations.undo", "button"),
         RibbonAction("annotations.redo", "button"),

@@ -63,13 +63,22 @@ def counts_by_class(items: Sequence[Annotation | AnnotationDraft]) -> list[tuple
     return sorted(counts.items(), key=lambda pair: (pair[0] == "", pair[0].lower()))
 
 
-def annotation_groups(items: Sequence[Annotation], info: SlideInfo) -> list[dict[str, Any]]:
-    """Annotations per class (classes by name, the unclassified last), each measured."""
-    groups: dict[str, list[dict[str, Any]]] = {}
+def annotation_groups(
+    items: Sequence[Annotation], info: SlideInfo, *, first: int | None = None
+) -> list[dict[str, Any]]:
+    """Annotations per class (classes by name, the unclassified last), each measured; with
+    `first`, only the first so many of each class are listed (and measured), and `more`
+    says how many are left (a slide may carry tens of thousands)."""
+    groups: dict[str, list[Annotation]] = {}
     for item in items:
-        groups.setdefault(item.classification, []).append(annotation_json(item, info))
+        groups.setdefault(item.classification, []).append(item)
     return [
-        {"name": name, "count": count, "annotations": groups[name]}
+        {
+            "name": name,
+            "count": count,
+            "annotations": [annotation_json(item, info) for item in groups[name][:first]],
+            "more": max(0, count - first) if first is not None else 0,
+        }
         for name, count in counts_by_class(items)
     ]
 

@@ -24,6 +24,7 @@ from panels.registry import (
     RIBBON_ACTIONS,
     USER_CUSTOM_URL_NAME,
 )
+from pmacore.formats import FORMAT_LABELS
 from studio.error_pages import error_page
 from studio.forms import form_errors
 from studio.lib.csp import content_security_policy
@@ -51,6 +52,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "panel_types": [p for p in PANEL_TYPES.values() if p.name != CUSTOM_PANEL_TYPE],
         "user_panels": user_panels,
         "custom_panel_form": UserCustomPanelForm(),
+        "annotation_import_formats": list(FORMAT_LABELS.items()),
         "cockpit_data": {
             **cockpit_data(request, layout, form.cleaned_data["slide"], user_panels),
             "live": form.cleaned_data["live"],

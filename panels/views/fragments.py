@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from panels.views.decorators import login_again, panel_login_required
 from panels.views.forms import BrowserForm, PanelSlideForm
 from pmacore.errors import BadPath, BadRequest, NotAuthenticated, TileServerError
+from pmacore.types import Annotation, SlideInfo
 from studio.annotations import annotation_groups, unit
 from studio.duplicates import copies_of
 from studio.forms import form_errors
@@ -193,11 +194,16 @@ def associated_image(request: HttpRequest, kind: str) -> HttpResponse:
     return render_panel(request, "panels/image.html", context)
 
 
+# The annotations listed per class at first, and per "Show more".
+PAGE = 100
+
+
 @panel_login_required
 @require_GET
 def annotations(request: HttpRequest) -> HttpResponse:
-    """The slide's annotations grouped per class with counts, measures and authors;
-    `?author=` keeps one author's."""
+    """The slide's annotations grouped per class with counts, measures and authors, the
+    first PAGE of each class listed; `?author=` keeps one author's; `?class=&offset=` is
+    the next page of one class (for the list's "Show more")."""
     slide, error = slide_or_error(request)
     if error:
         return error
@@ -214,21 +220,43 @@ def annotations(request: HttpRequest) -> HttpResponse:
         except TileServerError as e:
             return tile_server_failure(request, e, "Annotations")
         author = request.GET.get("author", "")[:150]
+        shown = [item for item in found if not author or item.created_by == author]
         context.update(
             # Who may change which annotation is the tile server's rule (its author, or an
             # admin); the panel offers the form where it would be accepted, and shows the
             # tile server's answer if it is refused all the same.
             editor=request.user.get_username(),
             is_admin=request.user.is_superuser or request.user.is_staff,
-            authors=sorted({item.created_by for item in found}),
             author=author,
             unit=unit(info),
+        )
+        if "offset" in request.GET:
+            return _annotations_page(request, shown, info, context)
+        context.update(
+            authors=sorted({item.created_by for item in found}),
             total=len(found),
-            groups=annotation_groups(
-                [item for item in found if not author or item.created_by == author], info
-            ),
+            groups=annotation_groups(shown, info, first=PAGE),
+            offset=PAGE,
         )
     return render_panel(request, "panels/annotations.html", context)
+
+
+def _annotations_page(
+    request: HttpRequest, shown: list[Annotation], info: SlideInfo, context: dict[str, Any]
+) -> HttpResponse:
+    try:
+        offset = int(request.GET["offset"])
+    except ValueError:
+        offset = -1
+    if offset < 0:
+        return bad_request(request, "offset must be a whole number, 0 or more")
+    name = request.GET.get("class", "")
+    of_class = [item for item in shown if (item.classification or "") == name]
+    (group,) = annotation_groups(of_class[offset:], info, first=PAGE) or [
+        {"name": name, "annotations": [], "more": 0}
+    ]
+    context.update(group=group, offset=offset + PAGE)
+    return render(request, "panels/annotations.html#items", context)
 
 
 @panel_login_required

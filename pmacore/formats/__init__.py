@@ -6,7 +6,8 @@
 Every reader gives AnnotationDrafts in full-resolution pixels (origin top left) and raises
 FormatError naming the place (feature index, element, line) of the first fault; nothing is
 half-read. Writers take drafts (a stored Annotation gives one with `as_draft()`). Each
-format is a module of its own with `read(text)` and `write(drafts, mpp)`.
+format is a module of its own with `read(text)` and `write(drafts, mpp)` (`read(data)` for
+a binary one, marked BINARY, which is only read: WRITABLE lists the others).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
-from pmacore.formats import aperio, asap, csv_table, dsa, geojson, halo, wkt_lines
+from pmacore.formats import aperio, asap, csv_table, dicom_ann, dsa, geojson, halo, wkt_lines
 from pmacore.formats.common import FormatError, Mpp
 from pmacore.types import AnnotationDraft
 
-__all__ = ["FORMATS", "Export", "FormatError", "detect", "read", "write"]
+__all__ = ["FORMATS", "WRITABLE", "Export", "FormatError", "detect", "read", "write"]
 
 FORMATS: dict[str, ModuleType] = {
     "geojson": geojson,
@@ -29,6 +30,20 @@ FORMATS: dict[str, ModuleType] = {
     "dsa": dsa,
     "csv": csv_table,
     "wkt": wkt_lines,
+    "dicom": dicom_ann,
+}
+# The formats written as well as read (a DICOM annotation file is only read).
+WRITABLE = [name for name, module in FORMATS.items() if not getattr(module, "BINARY", False)]
+# What users call them (the import dialog's choices).
+FORMAT_LABELS = {
+    "geojson": "QuPath GeoJSON",
+    "aperio": "Aperio ImageScope XML",
+    "halo": "HALO XML",
+    "asap": "ASAP XML",
+    "dsa": "DSA / HistomicsUI JSON",
+    "csv": "CSV",
+    "wkt": "WKT, one per line",
+    "dicom": "DICOM bulk annotations",
 }
 # ExportAnnotations' `format` numbers (pma_python's constants): 1 Indica Labs (HALO),
 # 2 Pathomation, 3 Aperio/XML, 4 CSV; 0 (Visiopharm) is not written here.
@@ -54,6 +69,8 @@ def format_name(value: str) -> str:
 
 def detect(data: bytes, name: str = "") -> str:
     """The format of a file from its first bytes (and its name where they do not tell)."""
+    if dicom_ann.is_dicom(data):
+        return "dicom"
     head = data[:4096].decode("utf-8", "replace").lstrip("\ufeff \t\r\n").lower()
     suffix = name.lower().rpartition(".")[2] if "." in name else ""
     if head.startswith("<"):
@@ -83,12 +100,18 @@ def read(data: bytes, fmt: str | None = None, *, name: str = "") -> list[Annotat
     if len(data) > MAX_FILE_BYTES:
         raise FormatError(f"{name or 'The file'} is larger than {MAX_FILE_BYTES >> 20} MiB")
     fmt = format_name(fmt) if fmt else detect(data, name)
+    module = FORMATS[fmt]
+    try:
+        if getattr(module, "BINARY", False):
+            return module.read(data)
+    except FormatError as e:
+        raise FormatError(f"{name}: {e.message}" if name else e.message) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     try:
-        return FORMATS[fmt].read(text)
+        return module.read(text)
     except FormatError as e:
         raise FormatError(f"{name}: {e.message}" if name else e.message) from None
 

@@ -149,6 +149,23 @@ def ellipse(x0: float, y0: float, x1: float, y1: float, segments: int = 64) -> P
     )
 
 
+def ellipse_from_axes(ends: Sequence[tuple[float, float]], segments: int = 64) -> Polygon:
+    """An ellipse given by the two ends of its major axis, then the two of its minor axis
+    (as DICOM draws one), as a polygon."""
+    (ax, ay), (bx, by), (cx2, cy2), (dx, dy) = ends
+    cx, cy = (ax + bx) / 2, (ay + by) / 2
+    major = math.hypot(bx - ax, by - ay) / 2
+    minor = math.hypot(dx - cx2, dy - cy2) / 2
+    angle = math.atan2(by - ay, bx - ax)
+    cos, sin = math.cos(angle), math.sin(angle)
+    outline = []
+    for i in range(segments):
+        t = 2 * math.pi * i / segments
+        x, y = major * math.cos(t), minor * math.sin(t)
+        outline.append((cx + x * cos - y * sin, cy + x * sin + y * cos))
+    return Polygon(outline)
+
+
 def _point(points: list[tuple[float, float]], where: str) -> BaseGeometry:
     if not points:
         raise FormatError(f"{where}: no coordinates")

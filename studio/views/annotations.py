@@ -13,6 +13,8 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django import forms
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pmacore import formats
 from pmacore.annotation_wire import change_from_wire, draft_from_wire
-from pmacore.errors import BadRequest, TileServerError
+from pmacore.errors import BadRequest, BodyTooLarge, TileServerError
 from pmacore.wire import Params
 from studio import region_jobs
 from studio.annotation_files import export, read_upload, save_upload
@@ -32,6 +34,7 @@ from studio.tileclient.principals import RequestPrincipal
 
 MAX_BODY_BYTES = 20 * 1024 * 1024
 FORMAT_CHOICES = [(name, name) for name in formats.FORMATS]
+EXPORT_CHOICES = [(name, name) for name in formats.WRITABLE]
 
 
 def error(status: int, message: str) -> JsonResponse:
@@ -48,10 +51,17 @@ async def _slide_or_error(request: HttpRequest) -> str | JsonResponse:
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    if len(request.body) > MAX_BODY_BYTES:
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise BodyTooLarge(
+            f"The request is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes: "
+            "send fewer annotations at a time, or import them as a file"
+        ) from None
+    if len(raw) > MAX_BODY_BYTES:
         raise BadRequest("The request is too large")
     try:
-        value = json.loads(request.body or b"{}")
+        value = json.loads(raw or b"{}")
     except ValueError:
         raise BadRequest("The request body is not valid JSON") from None
     if not isinstance(value, dict):
@@ -126,7 +136,7 @@ class ImportForm(forms.Form):
 
 
 class ExportForm(SlideForm):
-    format = forms.ChoiceField(choices=FORMAT_CHOICES)
+    format = forms.ChoiceField(choices=EXPORT_CHOICES)
 
 
 @require_POST

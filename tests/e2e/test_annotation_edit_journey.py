@@ -62,3 +62,16 @@ def test_class_and_description_are_edited_inline_in_the_panel(
     assert page.title() != "1"
     now = {i["id"]: i for i in page.request.get(url).json()["annotations"]}[item["id"]]
     assert (now["classification"], now["notes"]) == ("TLS primary follicle", NOTE)
+
+    # The panel's edit is a step of the viewer's history: Undo takes it back, Redo again.
+    ribbon.get_by_role("tab", name="Annotations").click()
+    for step, expected in (("Undo", ("", "")), ("Redo", ("TLS primary follicle", NOTE))):
+        with page.expect_response(
+            lambda r: r.request.method == "POST" and f"/annotations/{item['id']}/" in r.url
+        ):
+            ribbon.get_by_role("button", name=step).click()
+        now = {i["id"]: i for i in page.request.get(url).json()["annotations"]}[item["id"]]
+        assert (now["classification"], now["notes"]) == expected
+    page.locator(".dock .dv-tab", has_text="Annotations").first.click()
+    group = page.locator(".panel-annotations .annotation-class", has_text="TLS primary follicle")
+    group.locator(f"[data-annotation-id='{item['id']}']").wait_for(timeout=TIMEOUT_MS)

@@ -180,3 +180,37 @@ def test_a_slide_without_copies_says_so(owner_client: Client, annotated_slide: s
         "/panels/annotations/copies/", {"slide": annotated_slide}, HTTP_HX_REQUEST="true"
     )
     assert "No annotations on identical copies" in response.content.decode()
+
+
+def test_a_long_class_is_listed_a_page_at_a_time(
+    owner: AbstractUser, owner_client: Client, annotated_slide: str
+) -> None:
+    squares = [
+        AnnotationDraft(f"POLYGON (({x} 0, {x + 5} 0, {x + 5} 5, {x} 5, {x} 0))", "Cell")
+        for x in range(0, 1500, 6)
+    ]  # 250
+    add(owner, annotated_slide, *squares, AnnotationDraft(SQUARE, "Tumor"))
+
+    html = panel(owner_client, annotated_slide)
+    assert re.findall(r'class-name">Cell</span> <span class="count">(\d+)', html) == ["250"]
+    assert html.count("data-annotation-id=") == 101  # 100 cells and the tumour
+    (more,) = re.findall(r'hx-get="([^"]*)"[^>]*>Show 150 more', html)
+    more = more.replace("&amp;", "&")
+    assert "class=Cell" in more and "offset=100" in more
+
+    page = owner_client.get(more, HTTP_HX_REQUEST="true").content.decode()
+    assert page.count("data-annotation-id=") == 100
+    assert "Show 50 more" in page and "offset=200" in page
+    last = owner_client.get(
+        "/panels/annotations/", {"slide": annotated_slide, "class": "Cell", "offset": "200"}
+    ).content.decode()
+    assert last.count("data-annotation-id=") == 50 and "more</button>" not in last
+    ids = re.findall(r'data-annotation-id="(\d+)"', html + page + last)
+    assert len(set(ids)) == 251
+
+
+def test_a_bad_page_offset_is_refused(owner_client: Client, annotated_slide: str) -> None:
+    response = owner_client.get(
+        "/panels/annotations/", {"slide": annotated_slide, "offset": "x"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400

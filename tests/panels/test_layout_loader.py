@@ -175,3 +175,32 @@ def test_a_switch_to_a_broken_layout_is_not_a_warning(layouts_dir: Path) -> None
 
     assert result.warnings == []
     assert len(result.errors) == 1
+
+
+# What every shipped layout's Annotations tab offers, whatever else it adds.
+ANNOTATION_ACTIONS = {
+    "annotations.draw",
+    "annotations.delete",
+    "annotations.undo",
+    "annotations.redo",
+    "annotations.visible",
+    "annotations.labels",
+    "annotations.style",
+    "annotations.export",
+    "annotations.import",
+    "annotations.copies",
+}
+STYLE_PROPERTIES = {"color", "fill", "fill-opacity", "line-width", "class", "description"}
+
+
+@pytest.mark.parametrize("layout_id", ["default", "reading", "review", "tls-protocol"])
+def test_shipped_layouts_have_the_whole_annotations_tab(layout_id: str) -> None:
+    layout = load_layouts(settings.BASE_DIR / "layouts").layouts[layout_id]
+    (tab,) = [tab for tab in layout.ribbon.tabs if tab.id == "annotations"]
+    items = [item for group in tab.groups for item in group.items]
+
+    assert {item.action for item in items} >= ANNOTATION_ACTIONS
+    styles = {dict(item.params)["property"] for item in items if item.action == "annotations.style"}
+    assert styles == STYLE_PROPERTIES
+    presets = {dict(item.params)["preset"] for item in items if item.action == "annotations.preset"}
+    assert presets == {preset.class_name for preset in layout.presets}

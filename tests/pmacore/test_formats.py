@@ -3,9 +3,13 @@ the file itself; every format reads back what it wrote; bad files name the place
 
 from __future__ import annotations
 
+import io
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pydicom
 import pytest
 import shapely
 
@@ -63,6 +67,8 @@ REAL_FILES = {
         {"Sample": 2},
         {"POLYGON": 1, "POINT": 1},
     ),
+    # One annotation group "nuclei": GraphicType POINT, NumberOfAnnotations 2.
+    "dicom-ann/highdicom_sm_annotations.dcm": ("dicom", {"nuclei": 2}, {"POINT": 2}),
 }
 
 
@@ -251,3 +257,65 @@ def test_unknown_formats_and_files_are_refused() -> None:
         formats.read(b"x", "visiopharm")
     with pytest.raises(FormatError, match="cannot tell"):
         formats.read(b"hello", name="notes.txt")
+
+
+DICOM_FILE = "dicom-ann/highdicom_sm_annotations.dcm"
+
+
+def test_dicom_points_keep_their_image_coordinates_and_property(tmp_path: Path) -> None:
+    drafts = formats.read(annotation_file(tmp_path, DICOM_FILE).read_bytes(), name="a.dcm")
+    # DoublePointCoordinatesData: 34.6 18.4 28.7 34.9 (column, row).
+    assert [shapely.from_wkt(d.geometry).coords[0] for d in drafts] == [(34.6, 18.4), (28.7, 34.9)]
+    assert {d.notes for d in drafts} == {"Nucleus"}
+
+
+def _edited_dicom(tmp_path: Path, edit: Callable[[pydicom.Dataset], None]) -> bytes:
+    ds = pydicom.dcmread(annotation_file(tmp_path, DICOM_FILE))
+    edit(ds)
+    out = io.BytesIO()
+    ds.save_as(out)
+    return out.getvalue()
+
+
+def test_dicom_polygons_follow_their_point_index(tmp_path: Path) -> None:
+    def two_polygons(ds: pydicom.Dataset) -> None:
+        group = ds.AnnotationGroupSequence[0]
+        group.GraphicType = "POLYGON"
+        points = [0, 0, 10, 0, 10, 10, 20, 20, 30, 20, 30, 30, 20, 30]
+        group.DoublePointCoordinatesData = np.array(points, "<f8").tobytes()
+        group.LongPrimitivePointIndexList = np.array([1, 7], "<u4").tobytes()
+
+    drafts = formats.read(_edited_dicom(tmp_path, two_polygons), name="p.dcm")
+    assert [shapely.from_wkt(d.geometry).area for d in drafts] == [50.0, 100.0]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda ds: setattr(ds, "AnnotationCoordinateType", "3D"),
+            "p.dcm: annotation group 1 (nuclei): coordinates of type 3D",
+        ),
+        (
+            lambda ds: setattr(ds, "SOPClassUID", "1.2.840.10008.5.1.4.1.1.77.1.6"),
+            "p.dcm: a DICOM file of SOP class 1.2.840.10008.5.1.4.1.1.77.1.6",
+        ),
+        (
+            lambda ds: setattr(ds.AnnotationGroupSequence[0], "NumberOfAnnotations", 3),
+            "p.dcm: annotation group 1 (nuclei): 3 POINT annotations need 3 points",
+        ),
+    ],
+)
+def test_dicom_that_cannot_be_mapped_is_refused_naming_the_group(
+    tmp_path: Path, edit: Callable[[pydicom.Dataset], None], message: str
+) -> None:
+    data = _edited_dicom(tmp_path, edit)
+    with pytest.raises(formats.FormatError) as refused:
+        formats.read(data, name="p.dcm")
+    assert refused.value.message.startswith(message)
+
+
+def test_a_truncated_dicom_file_is_refused(tmp_path: Path) -> None:
+    data = annotation_file(tmp_path, DICOM_FILE).read_bytes()[:900]
+    with pytest.raises(formats.FormatError, match=r"^t\.dcm: "):
+        formats.read(data, name="t.dcm")

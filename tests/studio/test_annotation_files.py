@@ -14,6 +14,7 @@ from django.test import Client
 
 from pmacore import formats
 from pmacore.types import AnnotationDraft
+from tests.pmacore.annotation_files import annotation_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,7 +92,7 @@ def test_the_import_route_needs_a_login_a_post_and_a_file(
     assert owner_client.post(import_url(annotated_slide), {}).status_code == 400
 
 
-@pytest.mark.parametrize("fmt", sorted(formats.FORMATS))
+@pytest.mark.parametrize("fmt", sorted(formats.WRITABLE))
 def test_export_gives_a_file_that_imports_back(
     owner_client: Client, annotated_slide: str, fmt: str
 ) -> None:
@@ -137,3 +138,21 @@ def test_the_import_command_saves_nothing_from_a_bad_file(
     good.write_bytes(geojson_file().getvalue())
     with pytest.raises(CommandError, match="No active user 'nobody'"):
         call_command("import_annotations", annotated_slide, str(good), "--user", "nobody")
+
+
+def test_a_dicom_annotation_file_imports_and_is_not_offered_for_export(
+    owner_client: Client, annotated_slide: str, tmp_path: Path
+) -> None:
+    path = annotation_file(tmp_path, "dicom-ann/highdicom_sm_annotations.dcm")
+    with path.open("rb") as upload:
+        response = owner_client.post(import_url(annotated_slide), {"file": upload})
+    assert response.json() == {"format": "dicom", "count": 2, "classes": [["nuclei", 2]]}
+    with path.open("rb") as upload:
+        response = owner_client.post(import_url(annotated_slide), {"file": upload, "commit": "1"})
+    assert response.status_code == 201
+    assert [(a["geometry"], a["notes"]) for a in listed(owner_client, annotated_slide)] == [
+        ("POINT (34.6 18.4)", "Nucleus"),
+        ("POINT (28.7 34.9)", "Nucleus"),
+    ]
+    export = owner_client.get("/annotations/export/", {"slide": annotated_slide, "format": "dicom"})
+    assert export.status_code == 400

@@ -79,6 +79,16 @@ def test_bad_geometry_is_a_400_naming_the_item(owner_client: Client, annotated_s
     assert listed(owner_client, annotated_slide)["annotations"] == []
 
 
+def test_a_body_past_the_upload_limit_is_refused_not_a_500(
+    owner_client: Client, annotated_slide: str, settings: Settings
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = add(owner_client, annotated_slide, *[{"geometry": SQUARE}] * 40)
+    assert response.status_code == 413
+    assert "fewer annotations" in response.json()["error"]
+    assert listed(owner_client, annotated_slide)["annotations"] == []
+
+
 def test_a_colleague_sees_but_cannot_change_the_owners_annotation(
     owner_client: Client, colleague: AbstractUser, annotated_slide: str
 ) -> None:

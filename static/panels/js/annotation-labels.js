@@ -1,13 +1,12 @@
 // Class names written on a slide's annotations (the ribbon's Labels toggle): one
 // OpenSeadragon overlay per classified annotation, at the top left of its bounds, so it
-// follows panning and zooming. Text goes in as text, never as HTML.
+// follows panning and zooming. The layer shows the labels of the annotations in view
+// (annotation-view.js), so their number stays small. Text goes in as text, never as HTML.
 //
 //   const labels = new AnnotationLabels(osdViewer);
 //   labels.show(items); labels.setVisible(true);
 
 const OSD = window.OpenSeadragon;
-// Past this many, labels would cost more than they tell; the panel lists every class.
-const MAX_LABELS = 2000;
 
 export class AnnotationLabels {
   constructor(viewer) {
@@ -33,7 +32,7 @@ export class AnnotationLabels {
     this.elements = [];
     const image = this.viewer.world.getItemAt(0);
     if (!this.visible || !image) return;
-    for (const item of this.items.slice(0, MAX_LABELS)) {
+    for (const item of this.items) {
       if (!item.classification || !item.bounds) continue;
       const element = document.createElement("div");
       element.className = "annotation-label";

@@ -14,8 +14,9 @@
 // The tile server keeps the annotations (through the studio's /annotations/ routes): a
 // shape drawn, moved or deleted here is saved there at once, and the layer then says so
 // with `studio:annotations-changed` ({slide, source}) on document.body, which the
-// annotations panel listens to; a change someone else saved (the panel's inline edit)
-// makes the layer load the slide's annotations again. Every change is a step of the
+// annotations panel listens to; a change someone else saved (an import) makes the layer
+// load the slide's annotations again. The panel's inline edit asks the layer to make it
+// (`studio:annotation-edit`, {slide, id, fields}; the layer puts its promise in `result`). Every change is a step of the
 // layer's history, so undo and redo act on the tile server too. Read-only layers (share
 // links) never write. The viewer's element carries data-annotations="loading" while the
 // list is on its way, "ready" once it is shown and "failed" if it could not be had (tests
@@ -26,10 +27,12 @@ import { AnnotationLabels } from "./annotation-labels.js";
 import { toShape, toWkt } from "./annotation-shapes.js";
 import { AnnotationStore, routeFields } from "./annotation-store.js";
 import { captureStroke } from "./annotation-strokes.js";
+import { AnnotationView } from "./annotation-view.js";
 import { DEFAULT_STYLE, changedFields, draftOf, fieldValues, opacity, styleOf, withField } from "./annotation-style.js";
 
 const CHANGED_EVENT = "studio:annotations-changed";
 const SELECTED_EVENT = "studio:annotation-selected";
+const EDIT_EVENT = "studio:annotation-edit";
 const NOTIFY_EVENT = "studio:notify";
 // Annotorious' own drawing tools (with the tools plugin) by the ribbon's shape names; a
 // circle is an ellipse drawn with Shift held.
@@ -55,6 +58,13 @@ export class AnnotationLayer {
     this.next = { ...this.style };
     this.selectedId = null;
     this.labels = new AnnotationLabels(viewer);
+    // Annotorious holds only what annotation-view.js says is in view.
+    this.shapes = new Map(); // annotation id → its shape
+    this.drawn = new Set();
+    this.view = new AnnotationView(viewer, {
+      onChange: (ids) => this.#draw(ids),
+      styleOf: (id) => this.#style({ id }),
+    });
     // Labels show when asked for and the annotations themselves are shown.
     this.shown = { annotations: true, labels: false };
     this.loading = false;
@@ -72,6 +82,14 @@ export class AnnotationLayer {
       if (source !== this && slide === this.slide) this.load(this.slide);
     };
     document.body.addEventListener(CHANGED_EVENT, this.onChanged);
+    // The annotations panel's Edit form asks the layer of its slide to make the change, so
+    // that it is a step of the layer's history (the first layer to answer takes it).
+    this.onEdit = (event) => {
+      const detail = event.detail ?? {};
+      if (this.readOnly || detail.result || detail.slide !== this.slide) return;
+      detail.result = this.edit(detail.id, detail.fields);
+    };
+    document.body.addEventListener(EDIT_EVENT, this.onEdit);
   }
 
   async load(slide) {
@@ -92,7 +110,6 @@ export class AnnotationLayer {
     }
     if (slide !== this.slide) return;
     this.items = new Map(data.annotations.map((item) => [String(item.id), item]));
-    this.labels.show(data.annotations);
     const shapes = [];
     for (const item of data.annotations) {
       const selector = toShape(item.geometry);
@@ -130,6 +147,7 @@ export class AnnotationLayer {
   setVisible(on) {
     this.shown.annotations = Boolean(on);
     this.anno.setVisible(this.shown.annotations);
+    this.view.setVisible(this.shown.annotations);
     this.labels.setVisible(this.shown.annotations && this.shown.labels);
   }
 
@@ -151,9 +169,21 @@ export class AnnotationLayer {
     this.next = { ...this.style };
   }
 
+  // Changes fields (the route's keys) of annotation `id` as a step of the history; rejects
+  // with the tile server's refusal.
+  async edit(id, fields) {
+    const item = this.items.get(String(id));
+    if (!item) throw new Error("This annotation is no longer on the slide.");
+    await this.edits.change(String(id), routeFields(item, Object.keys(fields)), fields);
+    await this.#saved();
+  }
+
   focus(id) {
-    this.anno.fitBounds({ id: String(id) }, { padding: 40 });
-    this.anno.setSelected(String(id));
+    const key = String(id);
+    if (!this.shapes.has(key)) return;
+    this.view.keep(key);
+    this.anno.fitBounds({ id: key }, { padding: 40 });
+    this.anno.setSelected(key);
   }
 
   // Deletes the selected annotation on the tile server (undo brings it back).
@@ -176,17 +206,41 @@ export class AnnotationLayer {
 
   destroy() {
     this.stopStroke?.();
+    this.view.destroy();
     document.body.removeEventListener(CHANGED_EVENT, this.onChanged);
+    document.body.removeEventListener(EDIT_EVENT, this.onEdit);
     this.anno.destroy();
   }
 
   #replace(shapes) {
+    this.shapes = new Map(shapes.map((shape) => [shape.id, shape]));
     this.loading = true;
     try {
-      this.anno.setAnnotations(shapes, true);
+      // Drops also what Annotorious drew itself (a new shape's UUID) before the list came.
+      this.anno.setAnnotations([], true);
     } finally {
       this.loading = false;
     }
+    this.drawn = new Set();
+    this.view.setShapes(shapes);
+  }
+
+  // Annotorious gets the annotations `ids` and no others (see annotation-view.js); the
+  // labels follow what is in view.
+  #draw(ids) {
+    const gone = [...this.drawn].filter((id) => !ids.has(id));
+    const added = [...ids].filter((id) => !this.drawn.has(id) && this.shapes.has(id));
+    this.loading = true;
+    try {
+      for (const id of gone) this.anno.removeAnnotation(id);
+      if (added.length) this.anno.setAnnotations(added.map((id) => this.shapes.get(id)), false);
+    } finally {
+      this.loading = false;
+    }
+    this.drawn = new Set([...this.drawn].filter((id) => ids.has(id)).concat(added));
+    // At a zoom where the shapes show as one picture their labels would only cover it.
+    const labelled = this.view.mode === "detail" ? this.view.visibleIds : [];
+    this.labels.show(labelled.map((id) => this.items.get(id)).filter(Boolean));
   }
 
   #style(annotation) {
@@ -202,6 +256,7 @@ export class AnnotationLayer {
 
   #selected(id) {
     this.selectedId = id && SAVED_ID.test(id) ? id : null;
+    if (this.selectedId !== [...this.view.kept][0]) this.view.keep(this.selectedId);
     const item = this.selectedId && this.items.get(this.selectedId);
     const values = fieldValues(item ? styleOf(item) : this.style);
     const detail = { slide: this.slide, id: this.selectedId, values };
@@ -272,6 +327,7 @@ export class AnnotationLayer {
     const selected = this.selectedId;
     await this.load(this.slide);
     if (selected && this.items.has(selected)) {
+      this.view.keep(selected);
       this.anno.setSelected(selected);
       this.#selected(selected);
     }

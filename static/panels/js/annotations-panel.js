@@ -1,7 +1,9 @@
 // The annotations panel's behaviour in the cockpit: a click on an annotation flies the
 // viewer to it (`studio:annotation-focus`), an annotation's Edit form saves its class and
-// description through the studio's change route (the tile server's UpdateAnnotation,
-// which only its author or an admin may call), and the panel reloads when a viewer or the
+// description through the viewer showing the slide (`studio:annotation-edit`, so that
+// Undo takes it back like a change made in the viewer) or else the studio's change route
+// (the tile server's UpdateAnnotation, which only its author or an admin may call), and
+// the panel reloads when a viewer or the
 // form saved a change (`studio:annotations-changed`, {slide, source}). The panel itself is
 // server-rendered (htmx); `showCopies` opens its section of the annotations made on
 // identical copies of the slide elsewhere.
@@ -11,6 +13,7 @@ import { postJson } from "./annotation-store.js";
 const FOCUS_EVENT = "studio:annotation-focus";
 const CHANGED_EVENT = "studio:annotations-changed";
 const NOTIFY_EVENT = "studio:notify";
+const EDIT_EVENT = "studio:annotation-edit";
 
 async function save(form) {
   const panel = form.closest("[data-annotations-panel]");
@@ -21,8 +24,14 @@ async function save(form) {
   const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
   button.disabled = true;
   error.hidden = true;
+  const slide = panel.dataset.slide;
+  // A viewer showing the slide makes the change, as a step of its undo history; else the
+  // panel saves it itself.
+  const asked = new CustomEvent(EDIT_EVENT, { detail: { slide, id: form.dataset.annotationEdit, fields: body } });
+  document.body.dispatchEvent(asked);
   try {
-    await postJson(form.dataset.url, body, csrfToken);
+    if (asked.detail.result) await asked.detail.result;
+    else await postJson(form.dataset.url, body, csrfToken);
   } catch (failure) {
     const message = failure.message;
     error.textContent = message;
@@ -31,7 +40,8 @@ async function save(form) {
     document.body.dispatchEvent(new CustomEvent(NOTIFY_EVENT, { detail: { message } }));
     return;
   }
-  const detail = { slide: panel.dataset.slide, source: "annotations-panel" };
+  if (asked.detail.result) return; // the viewer said so itself
+  const detail = { slide, source: "annotations-panel" };
   document.body.dispatchEvent(new CustomEvent(CHANGED_EVENT, { detail }));
 }
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pmacore.errors import TileServerError
-from pmacore.formats import FORMATS
+from pmacore.formats import WRITABLE
 from studio.annotation_files import export
 from studio.management.commands._annotation_user import principal_for
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slide", help="virtual path or UID of the slide")
-        parser.add_argument("--format", choices=sorted(FORMATS), required=True)
+        parser.add_argument("--format", choices=sorted(WRITABLE), required=True)
         parser.add_argument("-o", "--output", type=Path, help="default: standard output")
         parser.add_argument("--user", help="who asks (default: the first superuser)")
 
