@@ -161,7 +161,6 @@ RIBBON_ACTIONS: dict[str, RibbonAction] = {
         RibbonAction("panels.toggle", "toggle", (ActionParam("panel", "panel"),)),
         RibbonAction("live.start", "button"),
         RibbonAction("live.highlight", "button"),
-        RibbonAction("live.freehand", "button"),
         RibbonAction("live.clear", "button"),
     )
 }

@@ -4,12 +4,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
-from studio.serving import forget_images
-from tests.base import client_for, decode_image
+from tests.base import client_for, decode_image, forget_everything_cached
 from tileserver import engine
 from tileserver.models import ApiSession
 
@@ -152,8 +150,8 @@ def test_it_reopens_an_expired_tile_server_session(
     url = tile_url(fingerprint, 0, 0, 0)
     assert owner_client.get(url, {"slide": slide_path}).status_code == 200
     ApiSession.objects.all().delete()
-    cache.clear()  # the tile and the session check too: the engine must be asked again
-    forget_images()
+    # The tile and the session check too (remembered for seconds): the engine must be asked.
+    forget_everything_cached()
     response = owner_client.get(url, {"slide": slide_path})
     assert response.status_code == 200
     assert ApiSession.objects.count() == 1

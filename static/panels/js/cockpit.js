@@ -287,7 +287,7 @@ function registerActions(manager) {
     syncPanelToggles(manager);
     notify("The panels are back as the layout arranges them.");
   });
-  const relayed = ["share.slide", "share.folder", "share.grid", "share.dialog", "live.start", "live.highlight", "live.freehand", "live.clear", "annotations.import"];
+  const relayed = ["share.slide", "share.folder", "share.grid", "share.dialog", "live.start", "live.highlight", "live.clear", "annotations.import"];
   for (const name of relayed) {
     registerAction(name, (params) => {
       const detail = { action: name, params: { ...params, slide: getSlide() } };

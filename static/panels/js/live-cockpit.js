@@ -6,8 +6,9 @@
 // session panel (studio/js/live-panel-view.js, as on the session's own page); out of a
 // session, that panel offers to join one by name (live-join-form.js).
 //
-// The ribbon's live.highlight (drag a rectangle over the selected viewport), live.freehand
-// (draw a line over it) and live.clear (remove every highlight) arrive as `studio:action`. Whenever the cockpit joins or leaves a
+// The ribbon's live.highlight (drag a rectangle over the selected viewport) and live.clear
+// (remove every highlight) arrive as `studio:action`; the panel's Freehand highlight draws
+// a line over the selected viewport. Whenever the cockpit joins or leaves a
 // session it says `studio:live-session` ({session}, null once left) on document.body.
 // Tests and integrations may import currentSession().
 
@@ -75,7 +76,6 @@ export function watchLiveSession({ getViewer, showPanel, restoreOwn = () => {} }
 
   document.body.addEventListener("studio:action", (event) => {
     if (event.detail?.action === "live.highlight") highlight();
-    else if (event.detail?.action === "live.freehand") highlight({ freehand: true });
     else if (event.detail?.action === "live.clear") clearHighlights();
   });
   // A viewport that shows another slide, or has just opened one (a new viewer), is drawn on.
