@@ -97,11 +97,12 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: demo engines
+bench: demo engines browser
 	$(PY) bench/tiles.py
 	$(PY) bench/tiles.py --remote
 	$(PY) bench/memory.py
 	$(PY) bench/collaboration.py
+	$(PY) bench/annotations.py
 
 clean:
 	rm -rf var staticfiles
