@@ -18,9 +18,10 @@ from django.utils.http import parse_etags
 
 from pmacore.errors import TileServerError
 from pmacore.types import EncodedImage, SlideInfo
+from studio.lib.blocking import run_rendering
 from studio.lib.byte_lru import ByteLRU
 from studio.lib.paths import clean_virtual_path
-from studio.tileclient.calls import Call, acall, aslide_info
+from studio.tileclient.calls import AsyncCall, acall_async, aslide_info
 from studio.tileclient.principals import Principal
 
 TILE_CACHE_CONTROL = "private, max-age=31536000, immutable"
@@ -53,7 +54,7 @@ async def serve_tile(
         request,
         principal,
         f"{fingerprint}-{z}-{x}-{y}",
-        lambda client, sid: client.tile(sid, slide, x, y, z),
+        lambda client, sid: client.atile(sid, slide, x, y, z),
         TILE_CACHE_CONTROL,
     )
 
@@ -73,9 +74,8 @@ async def serve_associated_image(
         request,
         principal,
         f"{info.fingerprint}-{kind}-{width}x{height}",
-        lambda client, sid: getattr(client, kind)(sid, slide, width, height),
+        lambda client, sid: run_rendering(getattr(client, kind), sid, slide, width, height),
         IMAGE_CACHE_CONTROL,
-        render=True,
     )
 
 
@@ -83,10 +83,8 @@ async def _cached_image(
     request: HttpRequest,
     principal: Principal,
     name: str,
-    fetch: Call[EncodedImage],
+    fetch: AsyncCall[EncodedImage],
     cache_control: str,
-    *,
-    render: bool = False,
 ) -> HttpResponse:
     """Answer 304 to a matching ETag, else the image from the cache or from the tile server.
 
@@ -99,7 +97,7 @@ async def _cached_image(
     image = images.get(name)
     if image is None:
         try:
-            image = await acall(principal, fetch, render=render)
+            image = await acall_async(principal, fetch)
         except TileServerError as e:
             return text_response(e.status, e.message)
         images.put(name, image, len(image.data))

@@ -2,7 +2,8 @@
 
 Every call but `authenticate` takes the tile-server session ID first, because that is how
 the PMA.core API authenticates (`sessionID`); the embedded transport checks it the same way
-a remote server would. Calls are blocking: async views run them in the tile thread pool.
+a remote server would. Calls are blocking: async views run them in the tile thread pool;
+only `atile`, the hot path's call, is a coroutine.
 Failures raise `pmacore.errors.TileServerError` subclasses whatever the transport.
 """
 
@@ -89,6 +90,12 @@ class TileClient(Protocol):
         ...
 
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage: ...
+
+    async def atile(
+        self, session_id: str, path_or_uid: str, x: int, y: int, z: int
+    ) -> EncodedImage:
+        """`tile` for the tile routes, awaited on their loop (see calls.acall_async)."""
+        ...
 
     def thumbnail(
         self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0

@@ -11,20 +11,21 @@ principal): it carries the fingerprint that every tile request checks.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from django.core.cache import cache
 
 from pmacore.errors import NotAuthenticated
 from pmacore.types import SlideInfo
-from studio.lib.blocking import run_blocking, run_rendering
+from studio.lib.blocking import run_blocking
 from studio.lib.ttl_memo import TTLMemo
 from studio.tileclient import TileClient, get_client
 from studio.tileclient.principals import Principal
 
 T = TypeVar("T")
 Call = Callable[[TileClient, str], T]
+AsyncCall = Callable[[TileClient, str], Awaitable[T]]
 
 SLIDE_INFO_SECONDS = 60
 _recent_slide_info: TTLMemo[str, SlideInfo] = TTLMemo(seconds=10, max_entries=10_000)
@@ -39,16 +40,18 @@ def call(principal: Principal, func: Call[T]) -> T:
         return func(client, principal.get(renew=True))
 
 
-async def acall(principal: Principal, func: Call[T], *, render: bool = False) -> T:
-    """`call` for async views: the blocking part runs in the tile thread pool, or with
-    `render` (an image made to measure) in the render pool."""
+async def acall(principal: Principal, func: Call[T]) -> T:
+    """`call` for async views: the blocking part runs in the tile thread pool."""
+    return await acall_async(principal, lambda client, sid: run_blocking(func, client, sid))
+
+
+async def acall_async(principal: Principal, func: AsyncCall[T]) -> T:
+    """`call` for a coroutine of the client (`atile`), awaited on the caller's loop."""
     client = get_client()
-    run = run_rendering if render else run_blocking
     try:
-        return await run(func, client, await principal.aget())
+        return await func(client, await principal.aget())
     except NotAuthenticated:
-        session_id = await principal.aget(renew=True)
-        return await run(func, client, session_id)
+        return await func(client, await principal.aget(renew=True))
 
 
 def folder_contents(principal: Principal, folder: str) -> tuple[list[str], list[str]]:

@@ -24,6 +24,7 @@ from pmacore.types import (
     SlideFile,
     SlideInfo,
 )
+from studio.lib.blocking import run_blocking
 from studio.tileclient.transfer import LocalFileDownload, Span
 from tileserver import annotations as annotation_store
 from tileserver import engine, regions, relocation, uploads
@@ -118,6 +119,12 @@ class EmbeddedClient:
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage:
         self.check_session(session_id)
         return engine.tile(path_or_uid, x, y, z)
+
+    async def atile(
+        self, session_id: str, path_or_uid: str, x: int, y: int, z: int
+    ) -> EncodedImage:
+        # Reading a slide blocks: in the tile thread pool.
+        return await run_blocking(self.tile, session_id, path_or_uid, x, y, z)
 
     def thumbnail(
         self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0

@@ -1,7 +1,8 @@
 """The remote transport: a PMA.core-compatible tile server over HTTP.
 
 One pooled HTTP client per process (urllib3, thread-safe; the async views call it from the
-tile thread pool, so the event loop never waits on the network). Connections are kept alive
+tile thread pool, so the event loop never waits on the network); tiles, the hot path, are
+fetched on the event loop by async_http.py instead. Connections are kept alive
 and reused. Reads that never reached the server (refused, reset, a stale pooled connection)
 are retried a bounded number of times; a server that does not answer within the read
 timeout is reported at once rather than asked again, so a slow server is not loaded twice.
@@ -13,6 +14,7 @@ that may come with status 200, dates are `/Date(ms)/`, GetImageInfo carries no f
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -55,6 +57,7 @@ from pmacore.types import (
 )
 from pmacore.wire import normalise_endpoint, parse_pma_date, slide_info_from_wire
 from studio.lib.blocking import run_blocking
+from studio.tileclient import async_http
 from studio.tileclient.remote_transfer import is_transfer, pass_transfer
 from studio.tileclient.transfer import RemoteFileDownload, Span
 
@@ -72,6 +75,8 @@ DEFAULT_HEADERS = {"Accept": "application/json", "User-Agent": "SlideStudio"}
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 FORWARDED_HEADERS = ("Content-Length", "Content-Disposition", "ETag", "Cache-Control")
+# Idle connections the tile fetches keep per event loop (one per tile in flight, at most).
+KEPT_TILE_CONNECTIONS = 64
 
 
 class RemoteClient:
@@ -97,6 +102,13 @@ class RemoteClient:
             maxsize=pool_size,
             timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
             retries=False,
+        )
+        self._tiles = async_http.Pool(
+            self.base_url,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            keep=KEPT_TILE_CONNECTIONS,
+            headers=DEFAULT_HEADERS,
         )
 
     # --- who is who --------------------------------------------------------------------
@@ -424,8 +436,15 @@ class RemoteClient:
     # --- images ------------------------------------------------------------------------
 
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage:
-        params = {"sessionID": session_id, "pathOrUid": path_or_uid, "x": x, "y": y, "z": z}
-        return self._image("tile", {**params, "format": "jpg"})
+        return self._image("tile", _tile_params(session_id, path_or_uid, x, y, z))
+
+    async def atile(
+        self, session_id: str, path_or_uid: str, x: int, y: int, z: int
+    ) -> EncodedImage:
+        target = self._path + "tile?" + urlencode(_tile_params(session_id, path_or_uid, x, y, z))
+        answer = await self._aget(target)
+        content_type = answer.headers.get("content-type", "")
+        return self._image_answer("tile", answer.status, content_type, answer.body)
 
     def thumbnail(
         self, session_id: str, path_or_uid: str, width: int = 0, height: int = 0
@@ -476,14 +495,20 @@ class RemoteClient:
 
     def _image(self, endpoint: str, params: dict[str, Any]) -> EncodedImage:
         response = self._request("GET", endpoint, params)
-        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-        if response.status == 200 and content_type.startswith("image/"):
-            return EncodedImage(bytes(response.data), content_type)
+        content_type = response.headers.get("Content-Type", "")
+        return self._image_answer(endpoint, response.status, content_type, response.data)
+
+    def _image_answer(
+        self, endpoint: str, status: int, content_type: str, data: bytes
+    ) -> EncodedImage:
+        content_type = content_type.split(";")[0].strip()
+        if status == 200 and content_type.startswith("image/"):
+            return EncodedImage(bytes(data), content_type)
         try:
-            value = json.loads(response.data)
+            value = json.loads(data)
         except ValueError:
             value = None
-        self._refuse_errors(value, response.status)
+        self._refuse_errors(value, status)
         raise BadAnswer(f"The tile server's answer to {endpoint} is not an image.")
 
     def _refuse_errors(self, value: Any, status: int) -> None:
@@ -543,12 +568,43 @@ class RemoteClient:
             pause *= 2
         raise AssertionError("unreachable")
 
+    async def _aget(self, target: str) -> async_http.Answer:
+        """`_send` for a GET on the event loop: the same retries, errors and log lines."""
+        pause = RETRY_PAUSE
+        for attempt in range(1 + RETRIES):
+            last = attempt == RETRIES
+            try:
+                answer = await self._tiles.get(target)
+            except TimeoutError:
+                raise Unavailable(f"{self.name} did not answer in time.") from None
+            except OSError as e:
+                if last:
+                    logger.warning("%s: GET %s failed: %s", self.name, target.split("?")[0], e)
+                    raise Unavailable(f"{self.name} cannot be reached.") from None
+            else:
+                if answer.status not in RETRY_STATUSES or last:
+                    return answer
+            await asyncio.sleep(pause)
+            pause *= 2
+        raise AssertionError("unreachable")
+
 
 def _json_or_none(data: bytes) -> Any:
     try:
         return json.loads(data)
     except ValueError:
         return None
+
+
+def _tile_params(session_id: str, path_or_uid: str, x: int, y: int, z: int) -> dict[str, Any]:
+    return {
+        "sessionID": session_id,
+        "pathOrUid": path_or_uid,
+        "x": x,
+        "y": y,
+        "z": z,
+        "format": "jpg",
+    }
 
 
 def _image_params(session_id: str, path_or_uid: str, width: int, height: int) -> dict[str, Any]:

@@ -7,7 +7,9 @@ server gives its own).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import gc
 import json
 import socket
 import threading
@@ -26,6 +28,7 @@ from pmacore.errors import (
     SlideNotFound,
     Unavailable,
 )
+from pmacore.types import EncodedImage
 from studio.tileclient.remote import RemoteClient
 from tests import remote_users
 from tests.base import PASSWORD, make_user
@@ -312,3 +315,85 @@ def test_a_range_is_asked_of_the_tile_server(
         assert b"".join(download.chunks()) == data[100:200]
     finally:
         download.close()
+
+
+def test_tiles_on_the_event_loop_are_the_engines_bytes(
+    remote: RemoteClient, session_id: str, slide: str
+) -> None:
+    z = engine.slide_info(slide).max_zoom_level
+    tiles = asyncio.run(_tiles(remote, session_id, slide, z, [(0, 0), (1, 0), (0, 0)]))
+    assert tiles[0] == tiles[2] == engine.tile(slide, 0, 0, z)
+    assert tiles[1] == engine.tile(slide, 1, 0, z)
+    gc.collect()
+
+
+async def _tiles(
+    remote: RemoteClient, session_id: str, slide: str, z: int, where: list[tuple[int, int]]
+) -> list[EncodedImage]:
+    return [await remote.atile(session_id, slide, x, y, z) for x, y in where]
+
+
+def test_a_tile_from_an_unknown_session_is_not_authenticated(
+    remote: RemoteClient, slide: str
+) -> None:
+    with pytest.raises(NotAuthenticated):
+        asyncio.run(remote.atile("no-such-session", slide, 0, 0, 0))
+
+
+def test_a_tile_from_a_server_that_is_not_there_is_unavailable_and_named() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    remote = RemoteClient(f"http://127.0.0.1:{port}/core/")
+    with pytest.raises(Unavailable, match=f"the tile server at 127.0.0.1:{port} cannot be reached"):
+        asyncio.run(remote.atile("any", "lab/a.svs", 0, 0, 0))
+
+
+def test_a_tile_from_a_server_that_does_not_answer_in_time_is_unavailable(
+    silent_server: int,
+) -> None:
+    remote = RemoteClient(f"http://127.0.0.1:{silent_server}/core/", read_timeout=0.3)
+    with pytest.raises(Unavailable, match="did not answer in time"):
+        asyncio.run(remote.atile("any", "lab/a.svs", 0, 0, 0))
+
+
+@pytest.fixture
+def busy_then_serving() -> Iterator[tuple[str, list[str]]]:
+    """A server that answers its first tile request 503 (as a proxy in front of a
+    restarting tile server), then a JPEG; and its list of request paths."""
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            status, kind, body = (
+                (503, "text/plain", b"busy") if len(asked) == 1 else (200, "image/jpeg", b"JPEG")
+            )
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/core/", asked
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_a_tile_the_server_was_too_busy_for_is_asked_again(
+    busy_then_serving: tuple[str, list[str]],
+) -> None:
+    url, asked = busy_then_serving
+    tile = asyncio.run(RemoteClient(url).atile("sid", "lab/a b.svs", 3, 4, 5))
+    assert tile == EncodedImage(b"JPEG", "image/jpeg")
+    assert len(asked) == 2
+    assert asked[1] == "/core/tile?sessionID=sid&pathOrUid=lab%2Fa+b.svs&x=3&y=4&z=5&format=jpg"
