@@ -25,7 +25,9 @@ with nginx in front (round robin, sticky nothing) and a PostgreSQL started here 
 
 `--remote` measures the remote tile-server path instead: a studio process in front of a
 second process of this project in tile-server role (TILE_SERVER_URL), beside the same load
-sent straight to that tile server's `/core/tile`, and prints their ratio.
+sent straight to that tile server's `/core/tile`, and prints their ratio. There "cpu ms" is
+the CPU time per tile of the process the load is sent to: the tile server's for the direct
+runs, the studio's own for the others.
 
 Prints a table, with the studio's own CPU time per tile (its processes' user + system
 time over the run), steadier than a rate on a machine doing other work; nothing here
@@ -677,6 +679,11 @@ def remote(
     slides_dir: Path, slide_path: str, z: int, tiles: list[tuple[int, int]], count: int
 ) -> None:
     """The studio in front of a tile-server process, beside that tile server alone."""
+    # The direct run comes first: read the slide once now, so that neither run pays for
+    # the disk and the other finds the file in the page cache.
+    with open(slides_dir / slide_path, "rb") as slide_file:
+        while slide_file.read(1 << 24):
+            pass
     tile_server = Studio(slides_dir, 1)
     studio = None
     try:
@@ -719,27 +726,29 @@ def remote(
                     first = (2 * n + m) * count
                     theirs = tiles[first : first + count]
                     runs = [
-                        ("tile server direct", tile_server.port, [direct(*t) for t in theirs], ""),
+                        ("tile server direct", tile_server, [direct(*t) for t in theirs], ""),
                         (
                             "studio -> tile server, cold",
-                            studio.port,
+                            studio,
                             [through(*t) for t in theirs],
                             cookie,
                         ),
                         (
                             "studio -> tile server, warm",
-                            studio.port,
+                            studio,
                             [through(*t) for t in theirs],
                             cookie,
                         ),
                     ]
                     rates = {}
-                    for name, port, paths, session in runs:
+                    for name, server, paths, session in runs:
+                        cpu = server.cpu_seconds()
                         seconds, lat, errors = client.submit(
-                            run_load, port, paths, session, concurrency
+                            run_load, server.port, paths, session, concurrency
                         ).result()
                         label = f"  {name}, concurrency {concurrency}"
                         figures = Figures.of(label, len(paths), seconds, lat, errors)
+                        figures.cpu_ms = (server.cpu_seconds() - cpu) * 1000 / len(paths)
                         rates[name] = figures.count / figures.seconds
                         print(figures.row())
                     direct_rate = rates["tile server direct"]

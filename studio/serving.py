@@ -125,7 +125,8 @@ def _tile_exists(info: SlideInfo, x: int, y: int, z: int) -> bool:
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
-    header = request.headers.get("If-None-Match")
+    # From META: `request.headers` would build a mapping of every header, once per tile.
+    header = request.META.get("HTTP_IF_NONE_MATCH")
     if not header:
         return False
     etags = parse_etags(header)

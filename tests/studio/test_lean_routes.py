@@ -6,6 +6,7 @@ real ASGI application the way Daphne does.
 
 from __future__ import annotations
 
+import re
 import time
 from functools import partial
 from importlib import import_module
@@ -20,11 +21,13 @@ from channels.testing import HttpCommunicator
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.urls import get_resolver
 from pytest_django.fixtures import Settings
 
 from studio.asgi import application
 from studio.auth import VERDICT_SECONDS
 from studio.lean import LeanRoutes
+from studio.views import images
 from tests.base import decode_image
 from tileserver import engine
 
@@ -69,6 +72,27 @@ def test_tile_routes_are_resolved_as_lean_and_pages_are_not() -> None:
     assert routes._match({**tile, "method": "POST"}) is None
     assert routes._match({**tile, "path": "/login/"}) is None
     assert routes._match({**tile, "path": "/no/such/page/"}) is None
+
+
+def test_no_lean_route_is_shadowed_by_an_earlier_route() -> None:
+    # LeanRoutes tries the lean routes' patterns before the URLconf: Django must resolve
+    # what they match to the same views.
+    routes = LeanRoutes(application)
+    routes._match({"type": "http", "method": "GET", "path": "/login/"})
+    assert routes.lean_patterns, "the tile routes are lean"
+    samples = {"int": "7", "str": "abc", "slug": "a-b", "path": "a/b"}
+    for pattern, view in routes.lean_patterns:
+        path = "/" + re.sub(r"<(\w+):\w+>", lambda m: samples[m[1]], str(pattern))
+        assert get_resolver().resolve(path).func is view, path
+        assert routes._match({"type": "http", "method": "GET", "path": path})[0] is view
+
+
+def test_a_tile_path_is_matched_with_its_values() -> None:
+    routes = LeanRoutes(application)
+    view, kwargs = routes._match({"type": "http", "method": "GET", "path": "/tiles/f1/3/4_5.jpg"})
+    assert view is images.tile
+    assert kwargs == {"fingerprint": "f1", "z": 3, "x": 4, "y": 5}
+    assert routes._match({"type": "http", "method": "GET", "path": "/tiles/f1/3/4_y.jpg"}) is None
 
 
 def test_it_serves_a_tile_to_a_logged_in_user_through_asgi(

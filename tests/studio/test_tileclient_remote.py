@@ -396,4 +396,4 @@ def test_a_tile_the_server_was_too_busy_for_is_asked_again(
     tile = asyncio.run(RemoteClient(url).atile("sid", "lab/a b.svs", 3, 4, 5))
     assert tile == EncodedImage(b"JPEG", "image/jpeg")
     assert len(asked) == 2
-    assert asked[1] == "/core/tile?sessionID=sid&pathOrUid=lab%2Fa+b.svs&x=3&y=4&z=5&format=jpg"
+    assert asked[1] == "/core/tile?sessionID=sid&pathOrUid=lab%2Fa+b.svs&format=jpg&x=3&y=4&z=5"
