@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,12 +12,14 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 
 from pmacore.types import AnnotationDraft
+from sharing import access
 from sharing.actions import do_delete, do_reactivate, do_suspend
 from sharing.models import Share
 from studio.tileclient.calls import call
@@ -186,6 +189,18 @@ def test_a_link_suspended_by_saving_is_refused_at_once(owner: AbstractUser, clie
     assert client.get(tile_url(share, SLIDE)).status_code == 200
     share.suspended = True
     share.save()
+    assert_refused(client.get(tile_url(share, SLIDE)), 410)
+
+
+def test_a_copy_another_process_cached_replaces_the_one_this_process_decoded(
+    owner: AbstractUser, client: Client
+) -> None:
+    share = make_share(owner)
+    assert client.get(tile_url(share, SLIDE)).status_code == 200
+    # Another process loaded the link after it was suspended there and cached its copy.
+    share.suspended = True
+    key = access._share_cache_key(share.token)
+    cache.set(key, ("another-stamp", pickle.dumps(share)), access.SHARE_CACHE_SECONDS)
     assert_refused(client.get(tile_url(share, SLIDE)), 410)
 
 
