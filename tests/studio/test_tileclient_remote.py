@@ -14,6 +14,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -175,8 +176,11 @@ def test_a_server_that_is_not_there_is_unavailable_and_named() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     remote = RemoteClient(f"http://127.0.0.1:{port}/core/")
-    with pytest.raises(Unavailable, match=f"the tile server at 127.0.0.1:{port} cannot be reached"):
+    unavailable = f"the tile server at 127.0.0.1:{port} cannot be reached"
+    with pytest.raises(Unavailable, match=unavailable):
         remote.root_directories("any")
+    with pytest.raises(Unavailable, match=unavailable):  # a tile, fetched on the event loop
+        asyncio.run(remote.atile("any", "lab/a.svs", 0, 0, 0))
 
 
 @pytest.fixture
@@ -229,30 +233,44 @@ def test_a_moved_slide_is_found_by_its_fingerprint(
     assert remote.slides_by_fingerprint(session_id, "never-seen-fingerprint") == []
 
 
+class Answering(BaseHTTPRequestHandler):
+    def answer(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A threaded HTTP server answering with `handler`: the tile-server URL to give."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/core/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
 @pytest.fixture
 def pma_core_without_fingerprint_search() -> Iterator[str]:
     """An HTTP server answering every call as ASP.NET Web API (PMA.core) answers a method it
     does not have: 404 with a JSON `Message`."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Answering):
         def do_GET(self) -> None:
             body = json.dumps({"Message": f"No HTTP resource was found for '{self.path}'."})
-            self.send_response(404)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body.encode())
+            self.answer(404, "application/json; charset=utf-8", body.encode())
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/core/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with http_server(Handler) as url:
+        yield url
 
 
 def test_a_server_without_fingerprint_search_says_it_cannot(
@@ -271,24 +289,12 @@ def server_ignoring_ranges() -> Iterator[str]:
     """An HTTP server whose transfer/Download sends the whole file whatever Range asks, as
     a server may."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Answering):
         def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/octet-stream")
-            self.send_header("Content-Length", str(len(FILE_BYTES)))
-            self.end_headers()
-            self.wfile.write(FILE_BYTES)
+            self.answer(200, "application/octet-stream", FILE_BYTES)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/core/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with http_server(Handler) as url:
+        yield url
 
 
 def test_a_range_from_a_server_that_sends_everything_is_cut_out(
@@ -340,15 +346,6 @@ def test_a_tile_from_an_unknown_session_is_not_authenticated(
         asyncio.run(remote.atile("no-such-session", slide, 0, 0, 0))
 
 
-def test_a_tile_from_a_server_that_is_not_there_is_unavailable_and_named() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    remote = RemoteClient(f"http://127.0.0.1:{port}/core/")
-    with pytest.raises(Unavailable, match=f"the tile server at 127.0.0.1:{port} cannot be reached"):
-        asyncio.run(remote.atile("any", "lab/a.svs", 0, 0, 0))
-
-
 def test_a_tile_from_a_server_that_does_not_answer_in_time_is_unavailable(
     silent_server: int,
 ) -> None:
@@ -363,30 +360,18 @@ def busy_then_serving() -> Iterator[tuple[str, list[str]]]:
     restarting tile server), then a JPEG; and its list of request paths."""
     asked: list[str] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Answering):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
             asked.append(self.path)
-            status, kind, body = (
-                (503, "text/plain", b"busy") if len(asked) == 1 else (200, "image/jpeg", b"JPEG")
-            )
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            if len(asked) == 1:
+                self.answer(503, "text/plain", b"busy")
+            else:
+                self.answer(200, "image/jpeg", b"JPEG")
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/core/", asked
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with http_server(Handler) as url:
+        yield url, asked
 
 
 def test_a_tile_the_server_was_too_busy_for_is_asked_again(
