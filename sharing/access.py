@@ -104,7 +104,9 @@ def forget_share(token: str) -> None:
 
 
 def _share_cache_key(token: str) -> str:
-    return "sharing:share:" + hashlib.sha256(token.encode()).hexdigest()[:40]
+    # "link", not "share" as before the stamped copies: a process of the older version
+    # sharing the cache during an upgrade must not meet a value it cannot read.
+    return "sharing:link:" + hashlib.sha256(token.encode()).hexdigest()[:40]
 
 
 async def _acached_share(token: str) -> Share | None:

@@ -219,6 +219,9 @@ class _LazySession:
     def __setitem__(self, key: str, value: Any) -> None:
         self._made()[key] = value
 
+    def __delitem__(self, key: str) -> None:
+        del self._made()[key]
+
     def __contains__(self, key: str) -> bool:
         return key in self._made()
 

@@ -43,6 +43,13 @@ TILE_SERVER_SERVICE_USERNAME = env.str("TILE_SERVER_SERVICE_USERNAME", default="
 TILE_SERVER_SERVICE_PASSWORD = env.str("TILE_SERVER_SERVICE_PASSWORD", default="")
 TILE_SERVER_CONNECT_TIMEOUT = env.float("TILE_SERVER_CONNECT_TIMEOUT", default=5.0)
 TILE_SERVER_READ_TIMEOUT = env.float("TILE_SERVER_READ_TIMEOUT", default=30.0)
+# Tiles one studio process fetches from a remote tile server at once (as many connections
+# are kept open for them).
+TILE_SERVER_CONNECTIONS = env.int("TILE_SERVER_CONNECTIONS", default=64)
+if TILE_SERVER_CONNECTIONS < 1:
+    raise environ.ImproperlyConfigured(
+        f"TILE_SERVER_CONNECTIONS must be 1 or more, not {TILE_SERVER_CONNECTIONS}"
+    )
 # Other tile servers that slides may be copied to or from (studio/copying/), by name:
 # {"archive": {"url": "https://host/core/", "username": "...", "password": "..."}}.
 # "studio" always names the studio's own tile server.

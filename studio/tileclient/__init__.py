@@ -44,4 +44,5 @@ def _client_for(url: str, service_username: str, service_password: str) -> TileC
         connect_timeout=settings.TILE_SERVER_CONNECT_TIMEOUT,
         read_timeout=settings.TILE_SERVER_READ_TIMEOUT,
         pool_size=settings.TILE_THREADS * 2,
+        tile_connections=settings.TILE_SERVER_CONNECTIONS,
     )

@@ -7,19 +7,26 @@ the request (bench/tiles.py --remote). Here the request is written and the answe
 an asyncio protocol on the loop that serves the browser.
 
 HTTP/1.1 with keep-alive, one request per connection at a time (no pipelining); answers
-with Content-Length, chunked, or ending with the connection. Idle connections are kept per
-event loop, at most `keep` of them. A request on a kept connection that the server had
-closed is sent again at once on a new one; `timeout` bounds the connect and the answer.
+with Content-Length, chunked, or ending with the connection. Per event loop, at most
+`connections` requests are in flight (as many as the tile threads allowed before) and as
+many idle connections are kept. A request on a kept connection that the server had closed
+unanswered is sent once more, on a new connection; the timeouts bound the connect and the
+answer of each.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+# A chunk's size line: hex digits, then extensions after ";" that mean nothing to us.
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\r\n]*)?$")
+_DIGITS = re.compile(r"[0-9]{1,15}")
 
 
 class ConnectionLost(OSError):
@@ -48,7 +55,7 @@ class Pool:
         *,
         connect_timeout: float,
         read_timeout: float,
-        keep: int,
+        connections: int,
         headers: dict[str, str],
     ) -> None:
         url = urlsplit(base_url)
@@ -57,9 +64,10 @@ class Pool:
         self.ssl = ssl.create_default_context() if url.scheme == "https" else None
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
-        self.keep = keep
+        self.connections = connections
         lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        self._head = f" HTTP/1.1\r\nHost: {url.netloc}\r\n{lines}\r\n".encode("latin-1")
+        host = url.netloc.rpartition("@")[2]  # never credentials in the Host header
+        self._head = f" HTTP/1.1\r\nHost: {host}\r\n{lines}\r\n".encode("latin-1")
         # Connections belong to the loop that made them (tests run several loops).
         self._idle: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Idle] = (
             weakref.WeakKeyDictionary()
@@ -72,18 +80,21 @@ class Pool:
         request = b"GET " + target.encode("latin-1") + self._head
         idle = self._idle.get(loop := asyncio.get_running_loop())
         if idle is None:
-            idle = self._idle[loop] = await _Idle.on_this_loop()
-        while idle:
-            connection = idle.pop()
-            if connection.closed:
-                continue
-            try:
-                return await self._exchange(connection, request, idle)
-            except ConnectionLost as e:
-                if e.received:  # part of an answer came: the server did see the request
-                    raise
-                # The server had closed this kept connection: try the next one.
-        return await self._exchange(await self._connect(), request, idle)
+            idle = self._idle[loop] = await _Idle.on_this_loop(self.connections)
+        async with idle.slots:
+            while idle:
+                connection = idle.pop()
+                if connection.closed:
+                    continue
+                try:
+                    return await self._exchange(connection, request, idle)
+                except ConnectionLost as e:
+                    if e.received:  # part of an answer came: the server saw the request
+                        raise
+                    # The server had closed this kept connection (its keep-alive time ran
+                    # out); those kept as long are likely closed too: one new one instead.
+                    idle.close()
+            return await self._exchange(await self._connect(), request, idle)
 
     async def close(self) -> None:
         """Close this loop's idle connections."""
@@ -109,7 +120,7 @@ class Pool:
         except BaseException:
             connection.close()
             raise
-        if connection.reusable and len(idle) < self.keep:
+        if connection.reusable and len(idle) < self.connections:
             idle.append(connection)
         else:
             connection.close()
@@ -121,10 +132,12 @@ class _Idle(list["_Connection"]):
     asgiref's async_to_sync, close every open async generator first: see `on_this_loop`)."""
 
     keeper: AsyncIterator[None]
+    slots: asyncio.Semaphore  # requests in flight on this loop
 
     @classmethod
-    async def on_this_loop(cls) -> _Idle:
+    async def on_this_loop(cls, connections: int) -> _Idle:
         idle = cls()
+        idle.slots = asyncio.Semaphore(connections)
         idle.keeper = idle._closed_with_loop()
         await anext(idle.keeper)  # now the loop knows it, and acloses it at shutdown
         return idle
@@ -149,6 +162,7 @@ class _Connection(asyncio.Protocol):
         self.closed = False
         self.reusable = False
         self._buffer = bytearray()
+        self._received = 0  # bytes of the current answer so far, interim answers included
         self._answer: asyncio.Future[Answer] | None = None
         self._status = 0
         self._headers: dict[str, str] = {}
@@ -160,6 +174,7 @@ class _Connection(asyncio.Protocol):
         assert self.transport is not None and self._answer is None
         self._answer = asyncio.get_running_loop().create_future()
         self._buffer.clear()
+        self._received = 0
         self._body_at = -1
         self.transport.write(request)
         return self._answer
@@ -180,10 +195,11 @@ class _Connection(asyncio.Protocol):
             self.close()  # nothing was asked: the server is not speaking HTTP/1.1 to us
             return
         self._buffer += data
+        self._received += len(data)
         try:
             answer = self._parse()
         except ValueError as e:
-            self._fail(ConnectionLost(f"unreadable answer: {e}", len(self._buffer)))
+            self._fail(ConnectionLost(f"unreadable answer: {e}", self._received))
             self.close()
             return
         if answer is not None:
@@ -194,12 +210,12 @@ class _Connection(asyncio.Protocol):
         self.closed = True
         self.reusable = False
         if self._answer is not None and not self._answer.done():
-            if self._body_at >= 0 and self._length is None and not self._chunked:
-                # An answer without length ends with its connection.
+            if exc is None and self._body_at >= 0 and self._length is None and not self._chunked:
+                # An answer without length ends with its connection (closed, not reset).
                 body = bytes(self._buffer[self._body_at :])
                 self._answer.set_result(Answer(self._status, self._headers, body))
             else:
-                self._fail(ConnectionLost("connection closed", len(self._buffer)))
+                self._fail(ConnectionLost("connection closed", self._received))
 
     def _fail(self, error: Exception) -> None:
         if self._answer is not None and not self._answer.done():
@@ -256,6 +272,8 @@ class _Connection(asyncio.Protocol):
         elif status in (204, 304):
             self._length = 0
         elif "content-length" in headers:
+            if not _DIGITS.fullmatch(headers["content-length"]):
+                raise ValueError("a Content-Length that is not a number")
             self._length = int(headers["content-length"])
         else:
             self._length = None
@@ -264,7 +282,8 @@ class _Connection(asyncio.Protocol):
 
 
 def _dechunk(buffer: bytearray, start: int) -> bytes | None:
-    """The body of a chunked answer in `buffer` from `start`, or None while incomplete."""
+    """The body of a chunked answer in `buffer` from `start`, or None while incomplete;
+    ValueError when it is not a chunked body."""
     if not buffer.endswith(b"\r\n"):
         return None
     body = bytearray()
@@ -273,13 +292,22 @@ def _dechunk(buffer: bytearray, start: int) -> bytes | None:
         line_end = buffer.find(b"\r\n", at)
         if line_end < 0:
             return None
-        size = int(bytes(buffer[at:line_end]).split(b";")[0], 16)
+        size = _CHUNK_SIZE.match(buffer, at, line_end)
+        if size is None:
+            raise ValueError("a chunk without its size")
         at = line_end + 2
-        if size == 0:
-            # Trailers, if any, end with an empty line.
-            trailers_end = buffer.find(b"\r\n\r\n", at - 2)
-            return bytes(body) if trailers_end == len(buffer) - 4 else None
-        if len(buffer) < at + size + 2:
+        if int(size[1], 16) == 0:
+            # Trailers, if any, end with an empty line; nothing may follow.
+            end = buffer.find(b"\r\n\r\n", at - 2)
+            if end < 0:
+                return None
+            if end + 4 != len(buffer):
+                raise ValueError("more bytes than the answer holds")
+            return bytes(body)
+        data_end = at + int(size[1], 16)
+        if len(buffer) < data_end + 2:
             return None
-        body += buffer[at : at + size]
-        at += size + 2
+        if buffer[data_end : data_end + 2] != b"\r\n":
+            raise ValueError("a chunk longer than its size")
+        body += buffer[at:data_end]
+        at = data_end + 2

@@ -76,8 +76,6 @@ DEFAULT_HEADERS = {"Accept": "application/json", "User-Agent": "SlideStudio"}
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 FORWARDED_HEADERS = ("Content-Length", "Content-Disposition", "ETag", "Cache-Control")
-# Idle connections the tile fetches keep per event loop (one per tile in flight, at most).
-KEPT_TILE_CONNECTIONS = 64
 
 
 class RemoteClient:
@@ -90,6 +88,7 @@ class RemoteClient:
         connect_timeout: float = 5.0,
         read_timeout: float = 30.0,
         pool_size: int = 16,
+        tile_connections: int = 64,
     ) -> None:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.name = f"the tile server at {urlsplit(self.base_url).netloc}"
@@ -108,7 +107,7 @@ class RemoteClient:
             self.base_url,
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
-            keep=KEPT_TILE_CONNECTIONS,
+            connections=tile_connections,
             headers=DEFAULT_HEADERS,
         )
 

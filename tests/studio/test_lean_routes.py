@@ -26,7 +26,7 @@ from pytest_django.fixtures import Settings
 
 from studio.asgi import application
 from studio.auth import VERDICT_SECONDS
-from studio.lean import LeanRoutes
+from studio.lean import LeanRoutes, _LazySession
 from studio.views import images
 from tests.base import decode_image
 from tileserver import engine
@@ -76,7 +76,9 @@ def test_tile_routes_are_resolved_as_lean_and_pages_are_not() -> None:
 
 def test_no_lean_route_is_shadowed_by_an_earlier_route() -> None:
     # LeanRoutes tries the lean routes' patterns before the URLconf: Django must resolve
-    # what they match to the same views.
+    # what they match to the same views. One sample value per converter: a route added
+    # ahead of a lean one that matches only some values (a re_path, say) would need its
+    # own case here.
     routes = LeanRoutes(application)
     routes._match({"type": "http", "method": "GET", "path": "/login/"})
     assert routes.lean_patterns, "the tile routes are lean"
@@ -219,3 +221,22 @@ def test_a_foreign_host_header_is_400_on_a_lean_route(production: None) -> None:
         headers = [(b"host", b"evil.example.net"), (b"x-forwarded-proto", b"https")]
         response = async_to_sync(_get_with)(tile_path("f" * 32, 0), headers)
         assert response["status"] == 400
+
+
+def test_the_lean_session_is_made_only_when_more_than_its_key_is_asked() -> None:
+    made: list[str | None] = []
+
+    def make(key: str | None) -> SessionStore:
+        made.append(key)
+        return SessionStore(key)
+
+    short, good = _LazySession(make, "short"), _LazySession(make, "k" * 32)
+    assert short.session_key is None  # as SessionBase: too short to be a key
+    assert good.session_key == "k" * 32
+    assert not good.accessed and not good.modified
+    assert made == []
+    good["seen"] = 1
+    assert good["seen"] == 1 and "seen" in good
+    del good["seen"]
+    assert "seen" not in good and good.modified
+    assert made == ["k" * 32]

@@ -55,6 +55,12 @@ def test_a_tile_server_url_that_is_not_http_is_refused_at_start() -> None:
     assert "TILE_SERVER_URL" in result.stderr
 
 
+def test_no_connections_to_the_tile_server_is_refused_at_start() -> None:
+    result = manage("check", TILE_SERVER_CONNECTIONS="0")
+    assert result.returncode != 0
+    assert "TILE_SERVER_CONNECTIONS must be 1 or more" in result.stderr
+
+
 def test_development_signs_with_a_random_key_kept_in_var(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "VAR_DIR")}
     show_key = ["shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+import socket
+import struct
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 
 import pytest
@@ -23,9 +25,15 @@ class Server:
     """Answers each request on each connection with `answer(n, request)`; None: close the
     connection without answering."""
 
-    def __init__(self, answer: Answerer, close_after: set[int] | frozenset[int] = frozenset()):
+    def __init__(
+        self,
+        answer: Answerer,
+        close_after: Collection[int] = (),
+        reset_after: Collection[int] = (),
+    ) -> None:
         self.answer = answer
         self.close_after = close_after
+        self.reset_after = reset_after
         self.requests: list[bytes] = []
         self.connections = 0
         self.writers: list[asyncio.StreamWriter] = []
@@ -44,6 +52,11 @@ class Server:
                     writer.write(piece)
                     await writer.drain()
                     await asyncio.sleep(0)
+                if len(self.requests) in self.reset_after:
+                    sock = writer.get_extra_info("socket")
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    writer.transport.abort()  # RST, not FIN
+                    return
                 if len(self.requests) in self.close_after:
                     break
         except (asyncio.IncompleteReadError, ConnectionError):
@@ -58,16 +71,19 @@ def _pieces(data: bytes) -> list[bytes]:
 
 @asynccontextmanager
 async def serving(
-    answer: Answerer, close_after: set[int] | frozenset[int] = frozenset(), **options: float
+    answer: Answerer,
+    close_after: Collection[int] = (),
+    reset_after: Collection[int] = (),
+    **options: float,
 ) -> AsyncIterator[tuple[Server, Pool]]:
-    server = Server(answer, close_after)
+    server = Server(answer, close_after, reset_after)
     listener = await asyncio.start_server(server.handle, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]
     pool = Pool(
         f"http://127.0.0.1:{port}/core/",
         connect_timeout=options.get("connect_timeout", 2.0),
         read_timeout=options.get("read_timeout", 2.0),
-        keep=int(options.get("keep", 4)),
+        connections=int(options.get("connections", 4)),
         headers={"Accept": "application/json", "User-Agent": "SlideStudio"},
     )
     try:
@@ -194,16 +210,89 @@ async def test_a_closed_port_is_an_os_error() -> None:
     port = listener.sockets[0].getsockname()[1]
     listener.close()
     await listener.wait_closed()
-    pool = Pool(f"http://127.0.0.1:{port}/", connect_timeout=1, read_timeout=1, keep=1, headers={})
+    pool = Pool(
+        f"http://127.0.0.1:{port}/", connect_timeout=1, read_timeout=1, connections=1, headers={}
+    )
     with pytest.raises(OSError) as raised:
         await pool.get("/a")
     assert not isinstance(raised.value, ConnectionLost | ConnectTimeout)
 
 
-async def test_no_more_idle_connections_are_kept_than_asked() -> None:
-    async with serving(lambda n, _: sized(b"x"), keep=2) as (server, pool):
-        await asyncio.gather(*(pool.get(f"/{i}") for i in range(6)))
-        kept = pool._idle[asyncio.get_running_loop()]
-        assert len(kept) == 2
-        await asyncio.gather(*(pool.get(f"/{i}") for i in range(2)))
-    assert server.connections == 6
+async def test_no_more_requests_are_in_flight_than_allowed() -> None:
+    async with serving(lambda n, _: sized(b"x"), connections=2) as (server, pool):
+        answers = await asyncio.gather(*(pool.get(f"/{i}") for i in range(6)))
+        assert len(pool._idle[asyncio.get_running_loop()]) == 2
+    assert [a.body for a in answers] == [b"x"] * 6
+    assert server.connections == 2  # two at a time, each connection used three times
+
+
+async def test_a_request_closed_unanswered_everywhere_is_sent_twice_at_most() -> None:
+    # Three kept connections; then the server closes every connection a request arrives on
+    # (as a worker that dies on it): one kept connection and one new one, no more.
+    async with serving(lambda n, _: sized(b"x") if n <= 3 else None, connections=3) as (
+        server,
+        pool,
+    ):
+        await asyncio.gather(*(pool.get(f"/{i}") for i in range(3)))
+        with pytest.raises(ConnectionLost):
+            await pool.get("/dies")
+    assert len(server.requests) == 5
+
+
+async def test_an_answer_cut_off_by_a_reset_is_an_error_not_a_short_image() -> None:
+    answer = b"HTTP/1.0 200 OK\r\nContent-Type: image/jpeg\r\n\r\npart of a JPE"
+    async with serving(lambda n, _: answer, reset_after={1}) as (_, pool):
+        with pytest.raises(ConnectionLost):
+            await pool.get("/a")
+
+
+async def test_an_interim_answer_counts_as_an_answer_begun() -> None:
+    async with serving(
+        lambda n, _: sized(b"x") if n == 1 else b"HTTP/1.1 100 Continue\r\n\r\n", close_after={2}
+    ) as (server, pool):
+        await pool.get("/a")
+        with pytest.raises(ConnectionLost):
+            await pool.get("/b")  # the server did see it: not sent again
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"-6\r\nhello!\r\n0\r\n\r\n",  # a negative size
+        b"0x5\r\nhello\r\n0\r\n\r\n",  # not bare hex
+        b"3\r\nhello\r\n0\r\n\r\n",  # more data than its size
+        b"5\r\nhello\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n",  # bytes after the last chunk
+    ],
+)
+async def test_a_broken_chunked_answer_is_refused_at_once(body: bytes) -> None:
+    answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+    async with serving(lambda n, _: answer, read_timeout=5) as (_, pool):
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(ConnectionLost, match="unreadable answer"):
+            await pool.get("/a")
+        assert asyncio.get_running_loop().time() - started < 4  # not the read timeout
+
+
+@pytest.mark.parametrize("length", ["-4", "+4", "4 4", "four"])
+async def test_a_content_length_that_is_not_a_number_is_refused(length: str) -> None:
+    answer = f"HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\nabcd".encode()
+    async with serving(lambda n, _: answer) as (_, pool):
+        with pytest.raises(ConnectionLost, match="unreadable answer"):
+            await pool.get("/a")
+
+
+async def test_credentials_in_the_url_stay_out_of_the_host_header() -> None:
+    async with serving(lambda n, _: sized(b"x")) as (server, pool):
+        port = pool.port
+        other = Pool(
+            f"http://user:secret@127.0.0.1:{port}/core/",
+            connect_timeout=1,
+            read_timeout=1,
+            connections=1,
+            headers={},
+        )
+        await other.get("/a")
+        await other.close()
+    assert b"\r\nHost: 127.0.0.1:%d\r\n" % port in server.requests[0]
+    assert b"secret" not in server.requests[0]
