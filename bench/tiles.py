@@ -50,7 +50,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -490,11 +490,9 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     if args.remote:
-        # Four tile sets, one per layout and concurrency, so that no run finds its tiles in
-        # the studio's memory from an earlier one; direct and through ask for the same tiles.
-        count = min(args.tiles, len(tissue) // 4)
-        sets = rng.sample(tissue, 4 * count)
-        remote(slides_dir, slide_path, max_zoom(width, height, size), sets, count)
+        # Direct and through ask for the same tiles; each pair of runs has a fresh studio.
+        theirs = rng.sample(tissue, min(args.tiles, len(tissue)))
+        remote(slides_dir, slide_path, max_zoom(width, height, size), theirs)
         return
 
     # Three tile sets: cold at concurrency 8, cold at 64, and a share link's own.
@@ -675,9 +673,7 @@ def print_goals(runs: dict[str, Figures], workers: list[int]) -> None:
     print("  (Deep Zoom in-process reads tiles without HTTP: a higher bar than its server)")
 
 
-def remote(
-    slides_dir: Path, slide_path: str, z: int, tiles: list[tuple[int, int]], count: int
-) -> None:
+def remote(slides_dir: Path, slide_path: str, z: int, tiles: list[tuple[int, int]]) -> None:
     """The studio in front of a tile-server process, beside that tile server alone."""
     # The direct run comes first: read the slide once now, so that neither run pays for
     # the disk and the other finds the file in the page cache.
@@ -685,81 +681,77 @@ def remote(
         while slide_file.read(1 << 24):
             pass
     tile_server = Studio(slides_dir, 1)
-    studio = None
     try:
-        studio = Studio(
-            slides_dir,
-            1,
-            {
-                "TILE_SERVER_URL": tile_server.url + "/core/",
-                "TILE_SERVER_SERVICE_USERNAME": USER,
-                "TILE_SERVER_SERVICE_PASSWORD": PASSWORD,
-            },
-        )
         login = requests.post(
             tile_server.url + "/core/api/json/authenticate",
             json={"username": USER, "password": PASSWORD, "caller": "bench"},
             timeout=30,
         ).json()
-        session_id = login["SessionId"]
-        cookie = studio.login()
-        fingerprint = studio.fingerprint(cookie, slide_path)
         quoted = requests.utils.quote(slide_path, safe="")
-
-        def direct(x: int, y: int) -> str:
-            return f"/core/tile?sessionID={session_id}&pathOrUid={quoted}&x={x}&y={y}&z={z}"
-
-        def through(x: int, y: int) -> str:
-            return f"/tiles/{fingerprint}/{z}/{x}_{y}.jpg?slide={quoted}"
-
+        direct = [
+            f"/core/tile?sessionID={login['SessionId']}&pathOrUid={quoted}&x={x}&y={y}&z={z}"
+            for x, y in tiles
+        ]
         layouts = [("all processes on all cores", None, None)]
         if len(os.sched_getaffinity(0)) >= 2:
             # As on two machines: the tile server has a core to itself; the studio and the
             # load client share the other.
             layouts.append(("tile server on a core of its own", {0}, {1}))
-        for n, (layout, server_cpus, studio_cpus) in enumerate(layouts):
+        for layout, server_cpus, studio_cpus in layouts:
             print(f"{layout}:")
             pin(tile_server, server_cpus)
-            pin(studio, studio_cpus)
             with ProcessPoolExecutor(1, initializer=pin_self, initargs=(studio_cpus,)) as client:
-                for m, concurrency in enumerate((8, 64)):
-                    first = (2 * n + m) * count
-                    theirs = tiles[first : first + count]
-                    runs = [
-                        ("tile server direct", tile_server, [direct(*t) for t in theirs], ""),
-                        (
-                            "studio -> tile server, cold",
-                            studio,
-                            [through(*t) for t in theirs],
-                            cookie,
-                        ),
-                        (
-                            "studio -> tile server, warm",
-                            studio,
-                            [through(*t) for t in theirs],
-                            cookie,
-                        ),
-                    ]
-                    rates = {}
-                    for name, server, paths, session in runs:
-                        cpu = server.cpu_seconds()
-                        seconds, lat, errors = client.submit(
-                            run_load, server.port, paths, session, concurrency
-                        ).result()
-                        label = f"  {name}, concurrency {concurrency}"
-                        figures = Figures.of(label, len(paths), seconds, lat, errors)
-                        figures.cpu_ms = (server.cpu_seconds() - cpu) * 1000 / len(paths)
-                        rates[name] = figures.count / figures.seconds
-                        print(figures.row())
+                for concurrency in (8, 64):
+                    # A fresh studio each time, so that its cold run finds nothing in its
+                    # memory and every run can ask for all the tiles.
+                    with remote_studio(slides_dir, tile_server) as studio:
+                        pin(studio, studio_cpus)
+                        cookie = studio.login()
+                        fingerprint = studio.fingerprint(cookie, slide_path)
+                        through = [
+                            f"/tiles/{fingerprint}/{z}/{x}_{y}.jpg?slide={quoted}" for x, y in tiles
+                        ]
+                        runs = [
+                            ("tile server direct", tile_server, direct, ""),
+                            ("studio -> tile server, cold", studio, through, cookie),
+                            ("studio -> tile server, warm", studio, through, cookie),
+                        ]
+                        rates = {}
+                        for name, server, paths, session in runs:
+                            cpu = server.cpu_seconds()
+                            seconds, lat, errors = client.submit(
+                                run_load, server.port, paths, session, concurrency
+                            ).result()
+                            label = f"  {name}, concurrency {concurrency}"
+                            figures = Figures.of(label, len(paths), seconds, lat, errors)
+                            figures.cpu_ms = (server.cpu_seconds() - cpu) * 1000 / len(paths)
+                            rates[name] = figures.count / figures.seconds
+                            print(figures.row())
                     direct_rate = rates["tile server direct"]
                     cold = rates["studio -> tile server, cold"] / direct_rate
                     warm = rates["studio -> tile server, warm"] / direct_rate
                     ratios = f"cold {cold:.2f}, warm {warm:.2f}"
                     print(f"  studio/direct, concurrency {concurrency}: {ratios}")
     finally:
-        if studio is not None:
-            studio.stop()
         tile_server.stop()
+
+
+@contextmanager
+def remote_studio(slides_dir: Path, tile_server: Studio) -> Iterator[Studio]:
+    """A studio process whose tile server is `tile_server` (TILE_SERVER_URL)."""
+    studio = Studio(
+        slides_dir,
+        1,
+        {
+            "TILE_SERVER_URL": tile_server.url + "/core/",
+            "TILE_SERVER_SERVICE_USERNAME": USER,
+            "TILE_SERVER_SERVICE_PASSWORD": PASSWORD,
+        },
+    )
+    try:
+        yield studio
+    finally:
+        studio.stop()
 
 
 @contextmanager
@@ -802,7 +794,8 @@ def pin(server: Studio, cpus: set[int] | None) -> None:
     """Run every thread of the server's processes on `cpus` (None: on all of them)."""
     for process in server.processes:
         for task in Path(f"/proc/{process.pid}/task").iterdir():
-            os.sched_setaffinity(int(task.name), cpus or os.sched_getaffinity(0))
+            with suppress(ProcessLookupError):  # a thread that has ended meanwhile
+                os.sched_setaffinity(int(task.name), cpus or os.sched_getaffinity(0))
 
 
 def pin_self(cpus: set[int] | None) -> None:
