@@ -258,7 +258,10 @@ async def _send_response(response: HttpResponseBase, send: ASGISendCallable) -> 
         response.headers.setdefault("Content-Length", str(len(body)))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     # The answer depends on the session cookie: shared caches must not mix users.
-    patch_vary_headers(response, ("Cookie",))
+    if response.has_header("Vary"):
+        patch_vary_headers(response, ("Cookie",))
+    else:
+        response.headers["Vary"] = "Cookie"
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.items()]
     await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
     if not response.streaming:

@@ -28,7 +28,8 @@ Call = Callable[[TileClient, str], T]
 AsyncCall = Callable[[TileClient, str], Awaitable[T]]
 
 SLIDE_INFO_SECONDS = 60
-_recent_slide_info: TTLMemo[str, SlideInfo] = TTLMemo(seconds=10, max_entries=10_000)
+# By (session ID, slide) in the process; by a digest of them in the shared cache.
+_recent_slide_info: TTLMemo[tuple[str, str], SlideInfo] = TTLMemo(seconds=10, max_entries=10_000)
 
 
 def call(principal: Principal, func: Call[T]) -> T:
@@ -76,14 +77,15 @@ def slide_info(principal: Principal, path_or_uid: str) -> SlideInfo:
 async def aslide_info(principal: Principal, path_or_uid: str) -> SlideInfo:
     """`slide_info` for the image routes, which ask it once per tile: the answer is also kept
     in this process for a few seconds, so that a warm tile makes no trip to Redis."""
-    key = _slide_info_key(await principal.aget(), path_or_uid)
-    info = _recent_slide_info.get(key)
+    session_id = await principal.aget()
+    info = _recent_slide_info.get((session_id, path_or_uid))
     if info is None:
+        key = _slide_info_key(session_id, path_or_uid)
         info = await cache.aget(key)
         if info is None:
             info = await acall(principal, lambda client, sid: client.slide_info(sid, path_or_uid))
             await cache.aset(key, info, SLIDE_INFO_SECONDS)
-        _recent_slide_info.put(key, info)
+        _recent_slide_info.put((session_id, path_or_uid), info)
     return info
 
 
