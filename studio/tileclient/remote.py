@@ -436,13 +436,14 @@ class RemoteClient:
     # --- images ------------------------------------------------------------------------
 
     def tile(self, session_id: str, path_or_uid: str, x: int, y: int, z: int) -> EncodedImage:
-        return self._image("tile", _tile_params(session_id, path_or_uid, x, y, z))
+        response = self._send("GET", _tile_endpoint(session_id, path_or_uid, x, y, z))
+        content_type = response.headers.get("Content-Type", "")
+        return self._image_answer("tile", response.status, content_type, response.data)
 
     async def atile(
         self, session_id: str, path_or_uid: str, x: int, y: int, z: int
     ) -> EncodedImage:
-        target = f"{self._path}tile?{_tile_query(session_id, path_or_uid)}&x={x}&y={y}&z={z}"
-        answer = await self._aget(target)
+        answer = await self._aget(self._path + _tile_endpoint(session_id, path_or_uid, x, y, z))
         content_type = answer.headers.get("content-type", "")
         return self._image_answer("tile", answer.status, content_type, answer.body)
 
@@ -596,15 +597,8 @@ def _json_or_none(data: bytes) -> Any:
         return None
 
 
-def _tile_params(session_id: str, path_or_uid: str, x: int, y: int, z: int) -> dict[str, Any]:
-    return {
-        "sessionID": session_id,
-        "pathOrUid": path_or_uid,
-        "format": "jpg",
-        "x": x,
-        "y": y,
-        "z": z,
-    }
+def _tile_endpoint(session_id: str, path_or_uid: str, x: int, y: int, z: int) -> str:
+    return f"tile?{_tile_query(session_id, path_or_uid)}&x={x}&y={y}&z={z}"
 
 
 @functools.lru_cache(maxsize=1024)

@@ -89,3 +89,51 @@ def test_the_cockpit_names_the_missing_tile_server_and_recovers(
     name = second.rsplit("/", 1)[-1]
     page.locator(".panel-info .panel-heading", has_text=name).wait_for(timeout=TIMEOUT_MS)
     assert page.url.endswith(f"?slide={second}")
+
+
+def share_url(page: Page, studio: LiveStudio, slide: str) -> str:
+    """A share link to `slide`, made as a LIMS makes one: the integrator API."""
+    login = page.request.post(
+        f"{studio.url}/core/api/json/authenticate",
+        data={"username": USERNAME, "password": PASSWORD, "caller": "journey"},
+    ).json()
+    link = page.request.get(
+        f"{studio.url}/API/Share/CreateLinkForSlide",
+        params={"sessionID": login["SessionId"], "pathOrUid": slide},
+    )
+    assert link.ok, link.text()
+    return link.json()
+
+
+@pytest.mark.parametrize("where", ["viewer page", "share page"])
+def test_an_open_viewer_says_tiles_cannot_be_loaded_and_recovers(
+    browser_page: Page, studio: LiveStudio, tile_server: LiveTileServer, where: str
+) -> None:
+    page = browser_page
+    slide = slides_of(studio.slides_dir)[-1]
+    studio.login(page)
+    url = (
+        f"{studio.url}/viewer/?slide={slide}"
+        if where == "viewer page"
+        else share_url(page, studio, slide)
+    )
+    page.goto(url)
+    page.wait_for_function("window.studioReady === true", timeout=TIMEOUT_MS)
+    banner = page.locator(".viewer-banner")
+    zoom_in = page.locator(".viewer-toolbar [data-action='zoom-in']").first
+
+    tile_server.process.stop()
+    try:
+        host = tile_server.url.split("/")[2]
+        for _ in range(3):  # tiles it has not seen yet
+            zoom_in.click()
+        banner.wait_for(timeout=TIMEOUT_MS)
+        assert "Tiles can't be loaded right now" in banner.inner_text()
+        assert f"the tile server at {host} cannot be reached" in banner.inner_text()
+    finally:
+        tile_server.process.start()
+
+    # Back on its own, where the user was: the banner goes and the missing tiles come.
+    with page.expect_response(lambda r: "/tiles/" in r.url and r.status == 200):
+        banner.wait_for(state="hidden", timeout=TIMEOUT_MS)
+    assert page.url == url

@@ -11,6 +11,7 @@
 // the link is gone it takes the slides away and says why (the tiles already in the
 // browser's memory must not go on looking like a working link).
 
+import { watchTileOutage } from "../../studio/js/tile-outage.js";
 import { createReadout, createViewer } from "../../studio/js/viewer.js";
 import { GridSync } from "../../panels/js/grid-sync.js";
 
@@ -106,6 +107,7 @@ function main() {
       onError: check,
     });
     bindToolbar(slideViewer, stage.querySelector(".viewer-toolbar"));
+    watchTileOutage(slideViewer, stage);
     if (slide.annotationsUrl) showAnnotations(slideViewer, slide);
     // The viewport the user last touched leads the others.
     stage.addEventListener("pointerdown", () => (sync.leader = slideViewer), true);

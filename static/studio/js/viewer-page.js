@@ -1,5 +1,6 @@
 // The viewer page: one slide, its toolbar and keyboard shortcuts.
 
+import { watchTileOutage } from "./tile-outage.js";
 import { createReadout, createViewer } from "./viewer.js";
 
 function bindControls(slideViewer, toolbar) {
@@ -39,6 +40,7 @@ function main() {
   const readout = createReadout(stage);
   const slideViewer = createViewer(element, slide, { readout });
   bindControls(slideViewer, stage.querySelector(".viewer-toolbar"));
+  watchTileOutage(slideViewer, stage);
 }
 
 main();
